@@ -1,0 +1,136 @@
+"""The one entry point: the window by default, sub-commands for headless work (DESIGN.md, « Stable interfaces »).
+
+Errors a user can cause (a bad file, a missing project) end with exit code 2 and one French line on stderr, never a
+traceback. Qt, pandas and reportlab are imported only by the commands that need them, so headless commands start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from cartographie_desktop import __version__
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+SUBCOMMANDS = ("import", "summary", "report", "export", "referentiel")
+
+
+class UserError(Exception):
+    """A problem the user can fix (file unreadable, project missing…): one French line, exit code 2."""
+
+
+class FrenchArgumentParser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's own messages stay short; ours say what to do
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"Erreur : {message}\n")
+
+
+def _add_index(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--index", choices=("2023", "2025"), default=None,
+                        help="version de l'indice OIT (défaut : celle du projet, sinon 2025)")
+
+
+def _add_project(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group(required=True)
+    group.add_argument("project", nargs="?", type=Path, help="fichier de projet .carto")
+    group.add_argument("--demo", action="store_true", help="la commune exemple livrée avec le programme")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = FrenchArgumentParser(
+        prog="cartographie", description="Cartographie des métiers concernés par l'IA générative.")
+    parser.add_argument("--version", action="version", version=f"cartographie {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=FrenchArgumentParser)
+
+    p = sub.add_parser("referentiel", help="les métiers du référentiel, leurs activités et leurs scores")
+    p.add_argument("--json", action="store_true", required=True)
+    _add_index(p)
+
+    p = sub.add_parser("summary", help="les résultats d'un projet")
+    _add_project(p)
+    p.add_argument("--json", action="store_true", required=True)
+    _add_index(p)
+
+    return parser
+
+
+def build_gui_parser() -> argparse.ArgumentParser:
+    parser = FrenchArgumentParser(prog="cartographie", description="Ouvre la fenêtre de Cartographie IA des métiers.")
+    parser.add_argument("--version", action="version", version=f"cartographie {__version__}")
+    parser.add_argument("project", nargs="?", type=Path, help="projet .carto ou fichier d'effectifs à ouvrir")
+    parser.add_argument("--demo", action="store_true", help="ouvrir la commune exemple")
+    parser.add_argument("--screenshot", type=Path, help="enregistrer une capture PNG de la fenêtre puis quitter")
+    parser.add_argument("--view", default=None, help="vue à capturer (metiers, agents, synthese, detail…)")
+    _add_index(parser)
+    return parser
+
+
+def _print_json(data: object) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def cmd_referentiel(args: argparse.Namespace) -> int:
+    from cartographie_desktop.core import referentiel
+    from cartographie_desktop.core.summary import referentiel_json
+
+    _print_json(referentiel_json(referentiel.load(), args.index or "2025"))
+    return EXIT_OK
+
+
+def load_project(args: argparse.Namespace):
+    """The project named on the command line, or the demo; UserError in French when it cannot be opened."""
+    from cartographie_desktop.io import store
+
+    try:
+        if args.demo:
+            return store.load_demo()
+        return store.open_project(args.project, read_only=True)
+    except store.StoreError as exc:
+        raise UserError(str(exc)) from exc
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from cartographie_desktop.core import referentiel
+    from cartographie_desktop.core.summary import summary
+
+    project = load_project(args)
+    _print_json(summary(project, referentiel.load(), args.index))
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "referentiel": cmd_referentiel,
+    "summary": cmd_summary,
+}
+
+
+def run_gui(argv: Sequence[str]) -> int:
+    args = build_gui_parser().parse_args(argv)
+    try:
+        from cartographie_desktop.gui.app import run
+    except ImportError as exc:  # the window is not part of this build yet
+        raise UserError(f"La fenêtre n'est pas disponible : {exc}") from exc
+    return run(args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv and argv[0] in SUBCOMMANDS:
+            args = build_parser().parse_args(argv)
+            return COMMANDS[args.command](args)
+        if argv and argv[0] in ("-h", "--help") and len(argv) == 1:
+            build_parser().print_help()
+            return EXIT_OK
+        return run_gui(argv)
+    except UserError as exc:
+        sys.stderr.write(f"Erreur : {exc}\n")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        sys.stderr.write("Interrompu.\n")
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK

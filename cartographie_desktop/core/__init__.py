@@ -1,0 +1,1 @@
+"""Pure-Python domain: référentiel, matching, scoring, aggregates and edit commands. Never imports Qt."""

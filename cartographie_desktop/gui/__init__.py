@@ -1,0 +1,1 @@
+"""The Qt shell: a thin layer over core, io and report."""

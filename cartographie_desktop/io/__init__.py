@@ -1,0 +1,1 @@
+"""Reading staffing tables and the project file (SQLite). Never imports Qt."""
