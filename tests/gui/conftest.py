@@ -110,9 +110,12 @@ def document(qapp, project_path, ref):
 
 
 @pytest.fixture
-def window(qtbot, settings, ref):
+def window(qtbot, qapp, settings, ref):
+    """The main window as the program builds it (French locale and Qt translations, fonts, style)."""
+    from cartographie_desktop.gui.app import setup_application
     from cartographie_desktop.gui.mainwindow import MainWindow
 
+    setup_application(qapp)
     win = MainWindow(settings, ref)
     qtbot.addWidget(win)
     win.resize(1366, 768)
