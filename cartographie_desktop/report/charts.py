@@ -54,8 +54,6 @@ _RC = {
     "legend.fontsize": BASE_FONT_SIZE - 1,
     "legend.frameon": False,
     "hatch.color": MUTED,
-    "svg.fonttype": "none",
-    "pdf.fonttype": 42,
 }
 _fonts_lock = threading.Lock()
 _fonts_ready: list[bool] = []
