@@ -60,3 +60,12 @@ def test_reasoning_is_read_on_demand():
     assert reasoning is not None
     assert reasoning.score_gpt4o is not None
     assert "appointment" in (reasoning.reasoning_gpt4o + reasoning.reasoning_gemini).lower()
+
+
+def test_every_task_has_a_french_translation():
+    ilo_dir = data_dir() / "ilo"
+    translations = ilo.load_translations(ilo_dir)
+    tasks = ilo.load_tasks(ilo_dir, translations)
+    assert set(translations) == set(tasks)
+    assert all(text.strip() and text != tasks[key].text_en for key, text in translations.items())
+    assert tasks[("4226", 2)].text_fr == "Fixer des rendez-vous pour les clients"
