@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import gui_factory
 import pytest
 from PySide6.QtCore import QThreadPool
 
 from cartographie_desktop.gui import demo, dialogs, errors
 from cartographie_desktop.gui.settings import Settings
 from cartographie_desktop.io.store import ProjectStore
+from tests.gui import gui_factory
 
 GUI_DIR = Path(__file__).parent
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gui_factory
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
@@ -23,6 +22,7 @@ from cartographie_desktop.gui.models import (
     ReferentielModel,
     band_words,
 )
+from tests.gui import gui_factory
 
 
 @pytest.fixture

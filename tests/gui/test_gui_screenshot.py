@@ -7,7 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import gui_factory
 import pytest
 from PySide6.QtGui import QImage
 
@@ -15,6 +14,7 @@ from cartographie_desktop import cli
 from cartographie_desktop.gui import app
 from cartographie_desktop.gui.settings import Settings
 from cartographie_desktop.io.store import ProjectStore, demo_path
+from tests.gui import gui_factory
 
 ROOT = Path(__file__).resolve().parents[2]
 

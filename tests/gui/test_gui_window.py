@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import gui_factory
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence
@@ -15,6 +14,7 @@ from cartographie_desktop.gui import demo, dialogs
 from cartographie_desktop.gui.method import MethodDialog, method_html
 from cartographie_desktop.gui.settings import Settings
 from cartographie_desktop.io.store import ProjectStore, open_project
+from tests.gui import gui_factory
 
 
 def drop(window, path: Path) -> bool:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import sys
-from pathlib import Path
 
 import pytest
 from matplotlib.colors import to_hex
@@ -17,9 +15,7 @@ from cartographie_desktop.core.palette import BAND_COLOURS
 from cartographie_desktop.core.scoring import Band, score_project
 from cartographie_desktop.core.text import NNBSP
 from cartographie_desktop.report import charts
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "gui"))
-import gui_factory
+from tests.gui import gui_factory
 
 
 @pytest.fixture(scope="module")
