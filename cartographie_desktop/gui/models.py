@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -344,7 +344,24 @@ ASSIGNED = "affecte"  # a post assigned individually (post_jobs), as a filter va
 NO_MATCH = "aucune"
 
 
+@dataclass(slots=True)
+class _PostFacts:
+    """What the posts view derives from the project for every post, computed once per change (not per cell)."""
+
+    codes: list[str | None]
+    labels: list[str]
+    label_keys: list[str]
+    states: list[str]
+    bands: list[Band | None]
+    haystacks: list[str]
+
+
 class PostTableModel(_TableModel):
+    """The posts, sorted and filtered here: on 100 000 rows a proxy calling Python for every row and every
+    comparison takes seconds; list operations over precomputed facts take milliseconds. `PostFilterProxy` stays in
+    front (as for every table) and forwards its sort and filter calls.
+    """
+
     TITLE, JOB, MATCH, BAND, GRADE, CATEGORIE, FILIERE, DIRECTION, STATUS, SEXE, FTE, SOURCE = range(12)
     COLUMNS = (
         Column("Intitulé du poste", "Tel qu'écrit dans le tableau des effectifs"),
@@ -360,16 +377,22 @@ class PostTableModel(_TableModel):
         Column("ETP", "Équivalent temps plein", RIGHT),
         Column("Origine", "Ligne du tableau des effectifs"),
     )
+    STATE_ORDER: ClassVar[dict[str, int]] = {NO_MATCH: 0, MatchStatus.TO_CHECK.value: 1, MatchStatus.AUTO.value: 2,
+                                             MatchStatus.CONFIRMED.value: 3, ASSIGNED: 4}
 
     def __init__(self, document: ProjectDocument | None = None) -> None:
         super().__init__()
         self._document: ProjectDocument | None = None
         self._posts: list[Post] = []
-        self._order: list[int] = []
+        self._sorted: list[int] = []  # every post index, in the current sort order
+        self._order: list[int] = []  # the rows shown: `_sorted` through the filters
         self._sort: tuple[int, Qt.SortOrder] | None = None
+        self._filters: dict[str, Any] = {"text": "", "states": frozenset(), "direction": None, "bands": frozenset()}
+        self._facts: _PostFacts | None = None
+        self._keys: dict[int, list[Any]] = {}
+        self._folded: dict[str, str] = {}
         self._bold = QFont()
         self._bold.setBold(True)
-        self._muted = brush(MUTED)
         if document is not None:
             self.set_document(document)
 
@@ -377,14 +400,22 @@ class PostTableModel(_TableModel):
         self.beginResetModel()
         self._document = document
         self._posts = list(document.project.posts) if document else []
-        self._order = list(range(len(self._posts)))
+        self._sorted = list(range(len(self._posts)))
+        self._facts = None
         self._sort = None
+        self._order = self._filtered(self._sorted)
         self.endResetModel()
 
     def update(self) -> None:
-        """After an edit: the posts are the same; their job, match or band may have changed."""
+        """After an edit: the posts are the same; their job, match or band may have changed (so may sort and filter)."""
+        self._facts = None
+        order = self._filtered(self._sorted)
         if self._sort is not None:
             self.sort(*self._sort)
+        elif order != self._order:
+            self.beginResetModel()
+            self._order = order
+            self.endResetModel()
         self.refresh_all()
 
     def rowCount(self, parent: Index = _INVALID) -> int:
@@ -394,6 +425,48 @@ class PostTableModel(_TableModel):
         return self._posts[self._order[row]]
 
     # -- derived values -------------------------------------------------------------------------------------------
+
+    def _fold(self, text: str) -> str:
+        folded = self._folded.get(text)
+        if folded is None:
+            folded = self._folded[text] = fold(text)
+        return folded
+
+    def facts(self) -> _PostFacts:
+        if self._facts is None:
+            self._facts = self._compute_facts()
+            self._keys = {}
+        return self._facts
+
+    def _compute_facts(self) -> _PostFacts:
+        document = self._document
+        assert document is not None
+        project, jobs, results = document.project, document.ref.jobs, document.results()
+        by_code: dict[str | None, tuple[str, str, Band | None]] = {None: ("", "", None)}
+        for code in {*project.post_jobs.values(), *(m.job_code for m in project.matches.values())}:
+            if code is None:
+                continue
+            job, result = jobs.get(code), results.get(code)
+            label = job.label if job else f"{code} (inconnu du référentiel)"
+            by_code[code] = (label, self._fold(label), result.technical.band if result else None)
+        states_of = {key: (m.status.value if m.job_code else MatchStatus.TO_CHECK.value)
+                     for key, m in project.matches.items()}
+        codes, labels, keys, states, bands, haystacks = [], [], [], [], [], []
+        post_jobs, matches, folded = project.post_jobs, project.matches, self._fold
+        for post in self._posts:
+            title_key = folded(post.title)
+            assigned = post_jobs.get(post.id)
+            match = matches.get(title_key)
+            code = assigned or (match.job_code if match else None)
+            state = ASSIGNED if assigned else states_of.get(title_key, NO_MATCH)
+            label, label_key, band = by_code[code]
+            codes.append(code)
+            labels.append(label)
+            keys.append(label_key)
+            states.append(state)
+            bands.append(band)
+            haystacks.append(f"{title_key} {label_key} {folded(post.grade)} {folded(post.direction)}")
+        return _PostFacts(codes, labels, keys, states, bands, haystacks)
 
     def job_code(self, post: Post) -> str | None:
         assert self._document is not None
@@ -409,8 +482,7 @@ class PostTableModel(_TableModel):
             return NO_MATCH
         return match.status.value if match.job_code else MatchStatus.TO_CHECK.value
 
-    def match_text(self, post: Post) -> str:
-        state = self.match_state(post)
+    def _match_text(self, state: str, post: Post) -> str:
         if state == ASSIGNED:
             return "Affecté à ce poste"
         if state == NO_MATCH:
@@ -429,22 +501,16 @@ class PostTableModel(_TableModel):
         result = self._document.results().get(code)
         return result.technical.band if result else None
 
-    def job_label(self, post: Post) -> str:
-        code = self.job_code(post)
-        if code is None or self._document is None:
-            return ""
-        job = self._document.ref.jobs.get(code)
-        return job.label if job else f"{code} (inconnu du référentiel)"
-
-    def _display(self, post: Post, col: int) -> str:
+    def _display(self, i: int, col: int) -> str:
+        post, facts = self._posts[i], self.facts()
         if col == self.TITLE:
             return post.title
         if col == self.JOB:
-            return self.job_label(post)
+            return facts.labels[i]
         if col == self.MATCH:
-            return self.match_text(post)
+            return self._match_text(facts.states[i], post)
         if col == self.BAND:
-            return band_words(self.band(post))
+            return band_words(facts.bands[i])
         if col == self.GRADE:
             return post.grade
         if col == self.CATEGORIE:
@@ -463,73 +529,73 @@ class PostTableModel(_TableModel):
             return post.source
         return ""
 
-    def _key_function(self, col: int) -> Callable[[Post], Any]:
+    def sort_keys(self, col: int) -> list[Any]:
+        """One sort key per post (by post index): numbers for numbers, folded text for text; cached per column."""
+        cached = self._keys.get(col)
+        if cached is None:
+            cached = self._keys[col] = self._compute_keys(col)
+        return cached
+
+    def _compute_keys(self, col: int) -> list[Any]:
+        facts, posts, folded = self.facts(), self._posts, self._fold
         if col == self.FTE:
-            return lambda p: p.fte
-        if col == self.BAND:
-            return lambda p: (b.rank if (b := self.band(p)) is not None else -1)
+            return [p.fte for p in posts]
         if col == self.SOURCE:
-            return lambda p: p.id
+            return [p.id for p in posts]
+        if col == self.BAND:
+            return [b.rank if b is not None else -1 for b in facts.bands]
         if col == self.MATCH:
-            order = {NO_MATCH: 0, MatchStatus.TO_CHECK.value: 1, MatchStatus.AUTO.value: 2,
-                     MatchStatus.CONFIRMED.value: 3, ASSIGNED: 4}
-            return lambda p: order[self.match_state(p)]
+            return [self.STATE_ORDER[state] for state in facts.states]
         if col == self.JOB:
-            labels: dict[str | None, str] = {}
-
-            def job_key(p: Post) -> str:
-                code = self.job_code(p)
-                if code not in labels:
-                    labels[code] = fold(self.job_label(p))
-                return labels[code]
-
-            return job_key
-        cache: dict[str, str] = {}
-
-        def text_key(p: Post) -> str:
-            value = self._display(p, col)
-            if value not in cache:
-                cache[value] = fold(value)
-            return cache[value]
-
-        return text_key
+            return facts.label_keys
+        if col == self.FILIERE:
+            return [folded(filiere_label(p.filiere)) for p in posts]
+        if col == self.STATUS:
+            return [folded(STATUSES.get(p.status, p.status)) for p in posts]
+        attribute = {self.TITLE: "title", self.GRADE: "grade", self.CATEGORIE: "categorie",
+                     self.DIRECTION: "direction", self.SEXE: "sexe"}[col]
+        return [folded(getattr(p, attribute)) for p in posts]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._order) or self._document is None:
             return None
-        post, col = self._posts[self._order[index.row()]], index.column()
+        i, col = self._order[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(post, col)
+            return self._display(i, col)
         if role == SORT_ROLE:
-            return self._key_function(col)(post)
+            return self.sort_keys(col)[i]
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return self.COLUMNS[col].align
-        if col == self.BAND and role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
-            band = self.band(post)
-            return band_background(band) if role == Qt.ItemDataRole.BackgroundRole else band_foreground(band)
-        if role == Qt.ItemDataRole.FontRole and col == self.MATCH and self.match_state(post) in (
+        facts = self.facts()
+        if col == self.BAND and role == Qt.ItemDataRole.BackgroundRole:
+            return band_background(facts.bands[i])
+        if col == self.BAND and role == Qt.ItemDataRole.ForegroundRole:
+            return band_foreground(facts.bands[i])
+        if role == Qt.ItemDataRole.FontRole and col == self.MATCH and facts.states[i] in (
                 NO_MATCH, MatchStatus.TO_CHECK.value):
             return self._bold
         if role == BAND_ROLE:
-            band = self.band(post)
+            band = facts.bands[i]
             return band.value if band else None
         if role == KEY_ROLE:
-            return post.id
+            return self._posts[i].id
         return None
 
+    # -- sort and filter -----------------------------------------------------------------------------------------
+
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Reorder the rows by one column (stable, so earlier sorts break ties)."""
+        """Reorder the rows by one column (stable, so earlier sorts break ties); selection follows its post."""
         if not 0 <= column < len(self.COLUMNS) or self._document is None:
             return
         self.layoutAboutToBeChanged.emit()
-        key = self._key_function(column)
-        keys = [key(p) for p in self._posts]
-        old_order = self._order
-        new_order = sorted(old_order, key=keys.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
+        keys = self.sort_keys(column)
+        self._sorted = sorted(self._sorted, key=keys.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
+        old_order, new_order = self._order, self._filtered(self._sorted)
         persistent = self.persistentIndexList()
         if persistent:
             position = {post_index: row for row, post_index in enumerate(new_order)}
-            moved = [self.index(position[old_order[i.row()]], i.column()) for i in persistent]
+            moved = [self.index(position[old_order[i.row()]], i.column()) if old_order[i.row()] in position
+                     else QModelIndex() for i in persistent]
             self._order = new_order
             self.changePersistentIndexList(persistent, moved)
         else:
@@ -537,60 +603,66 @@ class PostTableModel(_TableModel):
         self._sort = (column, order)
         self.layoutChanged.emit()
 
+    def set_filters(self, *, text: str | None = None, states: Sequence[str] | None = None,
+                    direction: str | bool | None = False, bands: Sequence[str] | None = None) -> None:
+        """Change some filters (arguments left out keep their value; `None` clears the direction)."""
+        if text is not None:
+            self._filters["text"] = fold(text)
+        if states is not None:
+            self._filters["states"] = frozenset(states)
+        if direction is not False:
+            self._filters["direction"] = direction or None
+        if bands is not None:
+            self._filters["bands"] = frozenset(bands)
+        order = self._filtered(self._sorted)
+        if order != self._order:
+            self.beginResetModel()
+            self._order = order
+            self.endResetModel()
+
+    @property
+    def filtering(self) -> bool:
+        f = self._filters
+        return bool(f["text"] or f["states"] or f["direction"] or f["bands"])
+
+    def _filtered(self, indices: list[int]) -> list[int]:
+        if not self.filtering or self._document is None:
+            return list(indices)
+        f, facts, posts = self._filters, self.facts(), self._posts
+        keep = indices
+        if f["direction"]:
+            keep = [i for i in keep if posts[i].direction == f["direction"]]
+        if f["states"]:
+            keep = [i for i in keep if facts.states[i] in f["states"]]
+        if f["bands"]:
+            keep = [i for i in keep if facts.bands[i] is not None and facts.bands[i].value in f["bands"]]
+        if f["text"]:
+            text = f["text"]
+            keep = [i for i in keep if text in facts.haystacks[i]]
+        return keep
+
 
 class PostFilterProxy(QSortFilterProxyModel):
-    """Filters only; sorting is delegated to the posts model (fast on 100 000 rows)."""
+    """In front of the posts model like every table's proxy; sorting and filtering are forwarded to the model,
+    which does both over precomputed facts (fast on 100 000 rows)."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.setDynamicSortFilter(False)
-        self._text = ""
-        self._states: frozenset[str] = frozenset()
-        self._direction: str | None = None
-        self._bands: frozenset[str] = frozenset()
+
+    def _model(self) -> PostTableModel | None:
+        model = self.sourceModel()
+        return model if isinstance(model, PostTableModel) else None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        model = self.sourceModel()
-        if isinstance(model, PostTableModel):
+        model = self._model()
+        if model is not None:
             model.sort(column, order)
 
-    def set_filters(self, *, text: str | None = None, states: Sequence[str] | None = None,
-                    direction: str | bool | None = False, bands: Sequence[str] | None = None) -> None:
-        self.beginFilterChange()
-        if text is not None:
-            self._text = fold(text)
-        if states is not None:
-            self._states = frozenset(states)
-        if direction is not False:
-            self._direction = direction or None
-        if bands is not None:
-            self._bands = frozenset(bands)
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    @property
-    def active(self) -> bool:
-        return bool(self._text or self._states or self._direction or self._bands)
-
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        if not self.active:
-            return True
-        model = self.sourceModel()
-        if not isinstance(model, PostTableModel):
-            return True
-        post = model.post(source_row)
-        if self._direction and post.direction != self._direction:
-            return False
-        if self._states and model.match_state(post) not in self._states:
-            return False
-        if self._bands:
-            band = model.band(post)
-            if band is None or band.value not in self._bands:
-                return False
-        if self._text:
-            haystack = f"{post.title_key} {fold(model.job_label(post))} {fold(post.grade)} {fold(post.direction)}"
-            if self._text not in haystack:
-                return False
-        return True
+    def set_filters(self, **changes: Any) -> None:
+        model = self._model()
+        if model is not None:
+            model.set_filters(**changes)
 
 
 # --- a job's activities -----------------------------------------------------------------------------------------
@@ -621,7 +693,7 @@ class ActivityTableModel(_TableModel):
         Column("Score", "Score d'exposition de l'activité (0 à 1)", RIGHT),
         Column("Bande", "Bande d'exposition de l'activité"),
         Column("Tâche(s) OIT", "Tâche(s) de l'OIT dont l'activité reprend le score"),
-        Column("Décision de la commune"),
+        Column("Décision", "Décision de la commune sur cette activité"),
     )
 
     def __init__(self, document: ProjectDocument | None = None, job_code: str | None = None) -> None:

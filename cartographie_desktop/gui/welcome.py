@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QCommandLinkButton,
     QHBoxLayout,
     QLabel,
@@ -59,16 +60,25 @@ class WelcomeWidget(QWidget):
         drop.setObjectName("muted")
         drop.setWordWrap(True)
 
+        icon = QLabel()
+        icon.setPixmap(QApplication.windowIcon().pixmap(64, 64))
+        head = QHBoxLayout()
+        head.addWidget(icon)
+        head.addSpacing(8)
+        head.addWidget(title, 1)
+        actions = self._build_actions()
+        actions.addSpacing(12)
+        actions.addWidget(drop)
+        actions.addStretch(1)
         columns = QHBoxLayout()
-        columns.addLayout(self._build_actions(), 1)
+        columns.addLayout(actions, 1)
         columns.addSpacing(24)
         columns.addLayout(self._build_recent(), 1)
         body = QVBoxLayout()
-        body.addWidget(title)
+        body.addLayout(head)
         body.addWidget(subtitle)
         body.addSpacing(18)
         body.addLayout(columns, 1)
-        body.addWidget(drop)
         holder = QWidget()
         holder.setLayout(body)
         holder.setMaximumWidth(1000)
@@ -93,7 +103,6 @@ class WelcomeWidget(QWidget):
             button.setIconSize(QSize(28, 28))
             button.setMinimumWidth(440)
             actions.addWidget(button)
-        actions.addStretch(1)
         self.new_button.clicked.connect(self.new_requested.emit)
         self.open_button.clicked.connect(self.open_requested.emit)
         self.demo_button.clicked.connect(self.demo_requested.emit)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from matplotlib import font_manager, rc_context
 from matplotlib.figure import Figure
@@ -357,20 +358,7 @@ def jobs_scatter(results: Iterable[JobResult], totals: Mapping[str, JobTotals] |
             sizes = [60 + 40 * (totals[r.code].agents if r.code in totals else 1) ** 0.5 for r in group]
             ax.scatter([r.technical.mean for r in group], [r.technical.sd for r in group], s=sizes,
                        color=BAND_COLOURS[band], edgecolors=INK, linewidths=0.8, zorder=3, label=band.label)
-        ranked = sorted(jobs, key=lambda r: (-r.technical.mean, r.label))[:label_top]
-        line = 0.05 * sd_top  # one line of label text, in SD units (approximate: layout is not known yet)
-        placed: list[tuple[float, float]] = []
-        for result in sorted(ranked, key=lambda r: -r.technical.sd):
-            x, y = result.technical.mean, result.technical.sd
-            ty = y + 0.4 * line
-            while any(abs(px - x) < 0.25 and abs(py - ty) < line for px, py in placed):
-                ty -= line  # step the label down until it no longer sits on one already placed
-            placed.append((x, ty))
-            moved = abs(ty - (y + 0.4 * line)) > 1e-9
-            ax.annotate(_short(result.label), (x, y), xytext=(x + 0.015, ty), textcoords="data", va="center",
-                        fontsize=BASE_FONT_SIZE - 2, color=INK, zorder=4,
-                        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.75, "pad": 1},
-                        arrowprops={"arrowstyle": "-", "color": MUTED, "linewidth": 0.6} if moved else None)
+        _label_jobs(ax, sorted(jobs, key=lambda r: (-r.technical.mean, r.label))[:label_top], sd_top)
         ax.set_xlim(0, 1)
         ax.set_ylim(0, sd_top)
         ax.xaxis.set_major_formatter(_decimal(1))
@@ -382,6 +370,31 @@ def jobs_scatter(results: Iterable[JobResult], totals: Mapping[str, JobTotals] |
         ax.set_title(title, loc="left")
         band_legend(fig)
         return fig
+
+
+def _label_jobs(ax: Any, ranked: Sequence[JobResult], sd_top: float) -> None:
+    """Name the most exposed jobs in a column of labels right of their points, linked by thin lines.
+
+    Exposed jobs crowd in one corner; labels set side by side there overlap. A column, ordered like the points and
+    spaced by one line, stays legible at any size (the figure's height is known, its final layout is not).
+    """
+    if not ranked:
+        return
+    line = 0.062 * sd_top  # one line of label text in SD units (≈ 10 pt on the default figure)
+    column_x = min(max(r.technical.mean for r in ranked) + 0.05, 0.68)
+    placed: list[float] = []
+    for result in sorted(ranked, key=lambda r: -r.technical.sd):
+        y = min(result.technical.sd, sd_top - line / 2)
+        if placed:
+            y = min(y, placed[-1] - line)
+        placed.append(y)
+    shift = max(0.0, line / 2 - placed[-1])  # keep the lowest label inside the axes
+    for result, y in zip(sorted(ranked, key=lambda r: -r.technical.sd), placed, strict=True):
+        point = (result.technical.mean, result.technical.sd)
+        ax.annotate(_short(result.label, 25), point, xytext=(column_x, y + shift), textcoords="data", va="center",
+                    ha="left", fontsize=BASE_FONT_SIZE - 2, color=INK, zorder=4,
+                    bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1},
+                    arrowprops={"arrowstyle": "-", "color": MUTED, "linewidth": 0.7, "shrinkA": 0, "shrinkB": 4})
 
 
 def _boundaries(index: Index, s: float) -> list[tuple[list[float], list[float]]]:

@@ -101,16 +101,40 @@ def shipped_project(ref: referentiel.Referentiel, limit: int = 30) -> Project:
     return project
 
 
+# The same kinds of jobs in the shipped référentiel (codes differ only where its families differ).
+SHIPPED_CODES = {"ADM-01": "DIR-01", "ADM-02": "ADM-01", "DIR-01": "DIR-02", "BIB-01": "BIB-02", "BAT-01": "BAT-02",
+                 "RES-01": "RES-02"}
+
+
+def shipped_commune(ref: referentiel.Referentiel, commune: str = "Bois-Joli", scale: int = 1) -> Project:
+    """The same commune matched to the shipped référentiel's jobs (titles whose job it lacks stay *à vérifier*)."""
+    project = project_for(ref, commune, scale)
+    for key, match in list(project.matches.items()):
+        code = SHIPPED_CODES.get(match.job_code or "", match.job_code)
+        if match.job_code and code in ref.jobs:
+            project.matches[key] = TitleMatch(match.title, code, match.confidence, match.status,
+                                              match.alternatives)
+    return project
+
+
 def add_sample_decisions(project: Project, ref: referentiel.Referentiel, author: str = "C. Martin") -> int:
-    """A few realistic decisions of the commune (only on jobs `ref` has); returns how many were made."""
+    """A few realistic decisions of the commune, on jobs every référentiel has; returns how many were made.
+
+    Activities are taken by position so the same decisions work on the test référentiel and the shipped one.
+    """
     from cartographie_desktop.core import commands
 
+    def nth(job: str, n: int) -> str:
+        return ref.jobs[job].activities[n].id
+
     wanted = [
-        lambda: commands.keep_human(ref, project, "ACC-01", "ACC-01-01", author=author, date="2026-03-02T10:15:00",
+        lambda: commands.keep_human(ref, project, "ACC-01", nth("ACC-01", 0), author=author,
+                                    date="2026-03-02T10:15:00",
                                     reason="Le contact physique à l'accueil de la mairie reste assuré par un agent."),
-        lambda: commands.exclude_activity(ref, project, "ADM-02", "ADM-02-05", author=author,
-                                          date="2026-03-02T10:20:00", reason="Les échéances sont suivies par le DGS."),
-        lambda: commands.override_score(ref, project, "FIN-01", "FIN-01-02", score=0.5, author=author,
+        lambda: commands.exclude_activity(ref, project, "RH-01", nth("RH-01", -1), author=author,
+                                          date="2026-03-02T10:20:00",
+                                          reason="Confié au centre de gestion dans notre commune."),
+        lambda: commands.override_score(ref, project, "FIN-01", nth("FIN-01", 1), score=0.5, author=author,
                                         date="2026-03-02T10:31:00",
                                         reason="Logiciel financier déjà très automatisé : la saisie restante est du "
                                                "contrôle."),
@@ -122,7 +146,7 @@ def add_sample_decisions(project: Project, ref: referentiel.Referentiel, author:
     for build in wanted:
         try:
             command = build()
-        except commands.EditError:
+        except (commands.EditError, KeyError, IndexError):
             continue
         command.apply(project)
         made += 1

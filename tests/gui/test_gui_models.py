@@ -148,7 +148,7 @@ def test_retained_column_only_when_it_differs(document):
     retained = {model.row(r).code: model.data(model.index(r, JobTableModel.RETAINED)) for r in range(model.rowCount())}
     assert retained["ACC-01"].endswith("concerné")
     assert retained["ACC-01"].startswith("0,")
-    assert retained["ADM-02"] == ""  # excluding an activity changes the technical score, not the retained one only
+    assert retained["RH-01"] == ""  # excluding an activity changes the technical score, not the retained one only
     decisions = {model.row(r).code: model.data(model.index(r, JobTableModel.DECISIONS))
                  for r in range(model.rowCount())}
     assert decisions["ACC-01"] == "1"
@@ -214,8 +214,8 @@ def test_posts_filters(posts):
 def test_activity_model_marks_decisions(document):
     gui_factory.add_sample_decisions(document.project, document.ref)
     document._changed({"decisions"})
-    model = ActivityTableModel(document, "ADM-02")
-    row = model.row_of("ADM-02-05")
+    model = ActivityTableModel(document, "RH-01")
+    row = model.row_of("RH-01-05")
     assert model.data(model.index(row, ActivityTableModel.DECISION)) == "Non exercée"
     assert model.data(model.index(row, 0), Qt.ItemDataRole.FontRole).strikeOut()
     assert model.data(model.index(row, ActivityTableModel.SCORE), Qt.ItemDataRole.BackgroundRole) is None

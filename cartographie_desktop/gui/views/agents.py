@@ -101,10 +101,10 @@ class PostsView(View):
         self.direction.blockSignals(False)
         self._filter(direction=None)
         self._update_summary()
+        self.table.select_first()
 
     def refresh(self) -> None:
-        self.model.update()
-        self.proxy.set_filters()  # a post may now pass or fail the filters
+        self.model.update()  # sorts and filters again: a post may now pass or fail the filters
         self._update_summary()
         self._update_buttons()
 

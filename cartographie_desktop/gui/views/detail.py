@@ -128,7 +128,7 @@ class JobDetail(QWidget):
         self.table = DataTable(name="Activités du métier")
         self.table.setSortingEnabled(False)
         self.table.setModel(self.model)
-        self.table.set_widths({0: 300, 1: 56, 2: 104, 3: 260})
+        self.table.set_widths({0: 330, 1: 52, 2: 100, 3: 250})
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.activated_row.connect(lambda _row: self.override())
 

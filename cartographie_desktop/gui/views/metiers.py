@@ -33,7 +33,7 @@ class JobsView(View):
         self.table = DataTable(name="Tableau des métiers de la commune")
         self.table.setModel(self.proxy)
         self.table.sortByColumn(JobTableModel.SCORE, Qt.SortOrder.DescendingOrder)
-        self.table.set_widths({1: 120, 2: 50, 3: 62, 4: 48, 5: 54, 6: 80, 7: 104, 8: 150, 9: 135, 10: 80})
+        self.table.set_widths({1: 120, 2: 46, 3: 60, 4: 46, 5: 52, 6: 78, 7: 100, 8: 142, 9: 128, 10: 72})
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(JobTableModel.LABEL, QHeaderView.ResizeMode.Stretch)
