@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from cartographie_desktop.core import commands
 from cartographie_desktop.core.commands import Command, EditError
+from cartographie_desktop.core.model import DecisionKind
 from cartographie_desktop.core.scoring import ActivityResult
 from cartographie_desktop.core.text import format_number, format_score
 from cartographie_desktop.gui.document import ProjectDocument
@@ -192,7 +193,8 @@ class ScoreDialog(CommandDialog):
         title = self.form.labelForField(holder)
         if isinstance(title, QLabel):
             title.setBuddy(self.score)
-        self.reason = self.add_reason(required=True)
+        current = document.project.decisions.get((DecisionKind.OVERRIDE, job, activity.id))
+        self.reason = self.add_reason(required=True, text=current.reason if current else "")
         self.add_row("&Auteur :", self.author)
         self._show_band(self.score.value())
 

@@ -211,6 +211,7 @@ class MainWindow(QMainWindow):
         self.preferences_action = self._action("&Préférences…", self.edit_preferences, "Ctrl+,")
         self.history_action = self.history_dock.toggleViewAction()
         self.history_action.setText("&Historique des modifications")
+        self.history_action.setIconText("Historique")
         self.history_action.setShortcut(QKeySequence("Ctrl+H"))
         self.addAction(self.history_action)
         self.method_action = self._action("&Méthode et sources", self.show_method,
@@ -235,7 +236,10 @@ class MainWindow(QMainWindow):
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         toolbar.setMovable(False)
         toolbar.setIconSize(QSize(18, 18))
-        for action in (self.new_action, self.open_action, None, self.undo_action, self.redo_action):
+        self.history_action.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_FileDialogDetailedView))
+        self.history_action.setToolTip("Afficher ou masquer l'historique des modifications (Ctrl+H)")
+        for action in (self.new_action, self.open_action, None, self.undo_action, self.redo_action,
+                       self.history_action):
             if action is None:
                 toolbar.addSeparator()
             else:

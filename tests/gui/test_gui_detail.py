@@ -108,7 +108,11 @@ def test_override_needs_a_reason(detail, opened, answer_dialogs, settings):
     assert saved.date
     assert settings.author == "Claire Martin"  # remembered for the next decision
     assert scores(detail)[0] == "0,46"  # (3,215 − 0,735 + 0,3) / 6
-    assert detail.override_button.text() == "Rétablir le score d'&origine"
+    assert detail.restore_button.isVisible()
+    detail.restore_button.click()
+    assert key not in on_disk(opened).decisions
+    opened.undo_action.trigger()
+    assert key in on_disk(opened).decisions
     opened.undo_action.trigger()
     assert key not in on_disk(opened).decisions
     assert scores(detail)[0] == "0,54"

@@ -111,7 +111,7 @@ def test_scatter_draws_jobs_and_the_ilo_regions(data):
         points = sum(len(c.get_offsets()) for c in figure.axes[0].collections)
         assert points == len(results)
         assert "Gestionnaire comptable" in words  # the most exposed jobs are named
-        assert "Assistant de gestion admini…" in words  # long names shortened, not clipped
+        assert "Assistant de gestion adm…" in words  # long names shortened, not clipped
 
 
 def test_empty_project_gives_a_message_not_an_error():

@@ -139,6 +139,9 @@ class JobDetail(QWidget):
     def _build_actions(self) -> QHBoxLayout:
         self.exclude_button = QPushButton("&Non exercée dans la commune…")
         self.override_button = QPushButton("&Modifier le score…")
+        self.restore_button = QPushButton("Rétablir le score d'&origine")
+        self.restore_button.clicked.connect(self.restore_score)
+        self.restore_button.setToolTip("Retirer le score fixé par la commune (Ctrl+Z le rétablit).")
         self.human_button = QPushButton("Conservée &humaine…")
         self.add_button = QPushButton("&Ajouter une activité…")
         self.remove_button = QPushButton("Re&tirer l'activité ajoutée")
@@ -152,8 +155,8 @@ class JobDetail(QWidget):
         self.human_button.setToolTip("La commune décide que l'activité reste humaine : elle compte pour 0 dans "
                                      "l'exposition retenue, l'exposition technique ne change pas.")
         actions = QHBoxLayout()
-        for button in (self.exclude_button, self.override_button, self.human_button, self.add_button,
-                       self.remove_button):
+        for button in (self.exclude_button, self.override_button, self.restore_button, self.human_button,
+                       self.add_button, self.remove_button):
             actions.addWidget(button)
         actions.addStretch(1)
         return actions
@@ -240,12 +243,11 @@ class JobDetail(QWidget):
             button.setEnabled(has)
         self.add_button.setEnabled(self.code is not None)
         self.remove_button.setVisible(bool(activity and activity.custom))
+        self.restore_button.setVisible(bool(activity and activity.overridden))
         if activity is None:
             return
         self.exclude_button.setText("&Réintégrer l'activité" if activity.excluded else
                                     "&Non exercée dans la commune…")
-        self.override_button.setText("Rétablir le score d'&origine" if activity.overridden else
-                                     "&Modifier le score…")
         self.human_button.setText("Ne plus conserver &humaine" if activity.kept_human else "Conservée &humaine…")
 
     def _update_panel(self) -> None:
@@ -352,15 +354,18 @@ class JobDetail(QWidget):
         activity, document, code = self.current_activity(), self.document, self.code
         if activity is None or document is None or code is None:
             return
-        if activity.overridden:
-            command = self._guard(lambda: commands.remove_decision(document.project,
-                                                                   (DecisionKind.OVERRIDE, code, activity.id)))
-            if command:
-                self._execute(command)
-            return
         dialog = dialogs.ScoreDialog(self, document, code, activity, self.host.settings)
         if dialogs.exec_dialog(dialog) and dialog.command is not None:
             self._execute(dialog.command)
+
+    def restore_score(self) -> None:
+        activity, document, code = self.current_activity(), self.document, self.code
+        if activity is None or document is None or code is None or not activity.overridden:
+            return
+        command = self._guard(lambda: commands.remove_decision(document.project,
+                                                               (DecisionKind.OVERRIDE, code, activity.id)))
+        if command:
+            self._execute(command)
 
     def toggle_kept_human(self) -> None:
         activity, document, code = self.current_activity(), self.document, self.code

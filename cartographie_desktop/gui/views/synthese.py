@@ -120,8 +120,9 @@ class SynthesisView(View):
         self._draw_charts(agg, k)
 
     def _clear_charts(self) -> None:
-        for canvas in self.canvases.values():
-            canvas.setParent(None)
+        for canvas in self.canvases.values():  # still parented: Qt deletes them once their events are done
+            self.grid.removeWidget(canvas)
+            canvas.hide()
             canvas.deleteLater()
         self.canvases.clear()
 
