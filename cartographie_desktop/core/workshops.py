@@ -1156,3 +1156,41 @@ def training_lines(project: Project, ref: Referentiel | None = None) -> list[Tra
             for need in sheet.needs)
     return sorted(lines, key=lambda t: (_PRIORITY_ORDER.get(t.priority, 3), _HORIZON_ORDER.get(t.horizon, 3),
                                         fold(t.job_label)))
+
+
+# --- one line in words (kit import differences, PDF sheet, report) ------------------------------------------------
+
+
+def activity_label(sheet: WorkshopSheet, activity: str) -> str:
+    line = next((a for a in sheet.activities if a.activity == activity), None)
+    return line.label if line else activity
+
+
+def line_summary(section: str, line: Line, sheet: WorkshopSheet | None = None) -> str:
+    """A line as one French phrase: « 2 × agents d'accueil », « Formation : démarches en ligne (haute) »…"""
+    if isinstance(line, Participant):
+        return f"{line.count} × {line.role}"
+    if isinstance(line, ActivityLine):
+        status = STATUS_LABELS.get(line.status, "")
+        head = line.label or "(nouvelle activité)"
+        tail = " : ".join(part for part in (status, line.text) if part)
+        return f"{head} → {tail}" if tail else head
+    if isinstance(line, TextLine):
+        return line.text
+    if isinstance(line, Need):
+        details = [line.population, line.who, line.when, PRIORITY_LABELS.get(line.priority, ""),
+                   HORIZON_LABELS.get(line.horizon, "")]
+        head = f"{NEED_LABELS[line.category]} : {line.text}" if line.category else line.text
+        extra = ", ".join(d for d in details if d)
+        return f"{head} ({extra})" if extra else head
+    if isinstance(line, Indicator):
+        values = " → ".join(v for v in (line.today, line.target) if v)
+        text = f"{line.name} : {values}" if values else line.name
+        return f"{text} ({line.measure})" if line.measure else text
+    if isinstance(line, Proposal):
+        label = activity_label(sheet, line.activity) if sheet else line.activity
+        kind = PROPOSAL_LABELS.get(line.kind, line.kind)
+        score = f" à {format_number(line.score, 2)}" if line.score is not None else ""
+        reason = f" — {line.reason}" if line.reason else ""
+        return f"{kind}{score} : « {label} »{reason}"
+    return str(line)  # pragma: no cover
