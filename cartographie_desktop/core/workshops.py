@@ -642,7 +642,8 @@ def latest_sheet(project: Project, job: str) -> WorkshopSheet | None:
 
 
 def section_counts(sheet: WorkshopSheet) -> dict[str, int]:
-    """Items per section; for activities, those the group has said something about for 2035."""
+    """Items per section (participants: people, not lines; activities: those of 2025), plus `activities_2035`
+    (activities the group said something about for 2035) and `new_activities` (those appearing by 2035)."""
     counts = {section: len(sheet.lines(section)) for section in SECTIONS}
     counts["participants"] = sum(p.count for p in sheet.participants)
     counts["activities"] = sum(1 for a in sheet.activities if a.in_2025)
@@ -1106,7 +1107,6 @@ def _sheet_json(sheet: WorkshopSheet) -> dict[str, Any]:
         "date": sheet.date,
         "estimated_impact": _impact_json(sheet.impact),
         "counts": section_counts(sheet),
-        "proposals": len(sheet.proposals),
     }
 
 
