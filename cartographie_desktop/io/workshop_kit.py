@@ -71,6 +71,7 @@ TECH_SHEET = "_kit"
 GUIDE_SHEET = "Mode d'emploi"
 MAX_KIT_BYTES = 20 * 1024 * 1024  # a kit is a few dozen kilobytes; anything huge is not one of ours
 MAX_ROWS = 5000
+MAX_COLUMNS = 40
 SPARE_ROWS = 4  # blank lines offered at the end of each table
 CHUNK = 30000  # characters per cell of the technical sheet (Excel's limit is 32 767)
 UNSAFE_START = ("=", "+", "-", "@", "\t", "\r")
@@ -216,6 +217,13 @@ def _height(texts: Iterable[str], widths: Iterable[float]) -> float:
     return min(15.0 * lines + 2, 300.0)
 
 
+def _merge(ws, row: int, first: int, last: int) -> None:
+    """Merge cells of one row without openpyxl's per-cell border formatting (the slow part of `merge_cells`)."""
+    from openpyxl.worksheet.merge import MergedCellRange
+
+    ws.merged_cells.add(MergedCellRange(ws, f"{_cell_ref(first, row)}:{_cell_ref(last, row)}"))
+
+
 def _display(kind: str, value: Any) -> Any:
     if kind in CHOICES:
         return CHOICES[kind].get(value, value or "")
@@ -257,17 +265,17 @@ def _write_fields(w: _SheetWriter, sheet: WorkshopSheet, score_text: str) -> Non
         label = w.cell(2, FIELD_LABELS[name], editable=False)
         label.font = w.s["bold"]
         w.cell(3, value, editable=True, kind="count" if name == "number" else "text").alignment = w.s["left"]
-        w.ws.merge_cells(start_row=w.row, start_column=3, end_row=w.row, end_column=5)
+        _merge(w.ws, w.row, 3, 5)
         w.row += 1
     w.marker("info")
     w.cell(2, "Score calculé (méthode OIT)", editable=False).font = w.s["bold"]
     w.cell(3, score_text, editable=False)
-    w.ws.merge_cells(start_row=w.row, start_column=3, end_row=w.row, end_column=5)
+    _merge(w.ws, w.row, 3, 5)
     w.row += 1
     w.marker("field:impact")
     w.cell(2, IMPACT_LABEL, editable=False).font = w.s["bold"]
     w.cell(3, sheet.impact.text if sheet.impact else "", editable=True)
-    w.ws.merge_cells(start_row=w.row, start_column=3, end_row=w.row, end_column=5)
+    _merge(w.ws, w.row, 3, 5)
     w.ws.row_dimensions[w.row].height = 32
     w.row += 1
 
@@ -315,7 +323,7 @@ def _write_section_head(w: _SheetWriter, section: str) -> None:
         cell.fill = w.s["header_fill"]
         cell.font = w.s["bold"]
     if len(columns) == 1:
-        w.ws.merge_cells(start_row=w.row, start_column=FIRST_COL, end_row=w.row, end_column=FIRST_COL + 3)
+        _merge(w.ws, w.row, FIRST_COL, FIRST_COL + 3)
     else:
         w.ws.row_dimensions[w.row].height = _height([h for _, h, _ in columns],
                                                     [x * 0.9 for x in _widths(len(columns))])
@@ -344,7 +352,7 @@ def _write_row(w: _SheetWriter, sheet: WorkshopSheet, section: str, line: Line |
         if kind in CHOICES or kind == "activity":
             lists.setdefault(kind, []).append(f"{get_column_letter(column)}{w.row}")
     if len(columns) == 1:
-        w.ws.merge_cells(start_row=w.row, start_column=FIRST_COL, end_row=w.row, end_column=FIRST_COL + 3)
+        _merge(w.ws, w.row, FIRST_COL, FIRST_COL + 3)
     w.ws.row_dimensions[w.row].height = _height(texts, _widths(len(columns)))
     w.row += 1
 
@@ -451,7 +459,7 @@ def _write_guide(ws, project: Project, rows: list[tuple[str, str, str]], group: 
         put(ws.cell(row, 1), f"{number}.")
         ws.cell(row, 1).alignment = styles["wrap"]
         put(ws.cell(row, 2), text)
-        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=4)
+        _merge(ws, row, 2, 4)
         ws.cell(row, 2).alignment = styles["wrap"]
         ws.row_dimensions[row].height = _height([text], [105])
         row += 1
@@ -570,7 +578,7 @@ def _open(path: Path):
     if size > MAX_KIT_BYTES:
         raise KitError(f"« {path.name} » est bien trop gros pour un kit d'atelier.")
     try:
-        return load_workbook(path, data_only=False)
+        return load_workbook(path, read_only=True, data_only=False)  # streamed: a huge file costs little
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError, AttributeError,
             IndexError, EOFError) as exc:
         if _refused_xml(exc):
@@ -644,12 +652,27 @@ def _tech_info(wb, problems: list[KitProblem]) -> tuple[dict[str, WorkshopSheet 
     return bases, titles, info
 
 
-def _marker_column(ws) -> int | None:
-    for column in range(1, 9):
-        value = ws.cell(1, column).value
+def _first_row(ws) -> list[Any]:
+    for row in ws.iter_rows(min_row=1, max_row=1, values_only=True):
+        return list(row)
+    return []
+
+
+def _marker_column(first_row: list[Any]) -> int | None:
+    """The column of the technical markers: A, unless someone moved it (found by the `sheet:` marker of row 1)."""
+    for column, value in enumerate(first_row[:8], start=1):
         if isinstance(value, str) and value.startswith("sheet:"):
             return column
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Cell:
+    """What the reader needs of a cell, with its address (streamed empty cells have none of their own)."""
+
+    value: Any
+    data_type: str
+    coordinate: str
 
 
 def _cell_ref(column: int, row: int) -> str:
@@ -697,15 +720,16 @@ class _Reader:
         self.problems.append(KitProblem(message, self.ws.title, cell, blocking))
 
     def read(self) -> _SheetReading:
-        ws = self.ws
-        if ws.max_row > MAX_ROWS:
-            self.problem(f"la feuille compte {format_number(ws.max_row)} lignes : seules les "
-                         f"{format_number(MAX_ROWS)} premières sont lues.", blocking=False)
-        for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, MAX_ROWS)):
-            cells = list(row)
+        for number, row in enumerate(self.ws.iter_rows(), start=1):
+            if number > MAX_ROWS:
+                self.problem(f"la feuille compte plus de {format_number(MAX_ROWS)} lignes : les suivantes ne sont "
+                             "pas lues.", blocking=False)
+                break
+            cells = [_Cell(c.value, getattr(c, "data_type", "n") or "n", _cell_ref(i, number))
+                     for i, c in enumerate(row[:MAX_COLUMNS], start=1)]
             marker = cells[self.mcol - 1].value if len(cells) >= self.mcol else None
             visible = [c for i, c in enumerate(cells) if i != self.mcol - 1]
-            self._handle(marker if isinstance(marker, str) else "", visible, cells[0].row)
+            self._handle(marker if isinstance(marker, str) else "", visible, number)
         for name in FIELD_LABELS.keys() - self.fields_met:
             self.problem(f"le champ « {FIELD_LABELS[name]} » est introuvable (ligne supprimée ?) : il n'est pas "
                          "importé.")
@@ -1075,8 +1099,9 @@ def read_kit(path: Path, project: Project, ref: Referentiel) -> KitImport:
         for ws in wb.worksheets:
             if ws.title in (TECH_SHEET, GUIDE_SHEET):
                 continue
-            column = _marker_column(ws)
-            sheet_id = str(ws.cell(1, column).value)[6:] if column else by_title.get(ws.title, "")
+            first = _first_row(ws)
+            column = _marker_column(first)
+            sheet_id = str(first[column - 1])[6:] if column else by_title.get(ws.title, "")
             if not sheet_id:
                 problems.append(KitProblem("feuille non reconnue (elle n'a pas été préparée par le programme ou "
                                            "ses repères techniques ont été effacés) : elle n'est pas importée.",

@@ -477,3 +477,27 @@ def test_a_kit_filled_then_saved_by_libreoffice_imports_the_same(mini_ref, prepa
     result.batch().apply(project)
     assert bare(ws.find_sheet(project, "s1")) == bare(target)
     assert kit.read_kit(out / path.name, project, mini_ref).changes == []
+
+
+def test_inserted_rows_copied_rows_and_stray_text(mini_ref, tmp_path):
+    project = make_project(mini_ref, filled=True)
+    path = kit.prepare_kit(project, mini_ref, ["s1"], tmp_path / "kit.xlsx")
+    sheet = project.workshops[0]
+
+    def damage(wb):
+        page = kit_sheet(wb, "s1")
+        (risk_row,) = rows(page, "risks", sheet.risks[0].id)
+        page.insert_rows(risk_row + 1)  # a row inserted inside the table, as the guide allows
+        kit.put(page.cell(risk_row + 1, 2), "Isolement des agents")
+        (effect_row,) = rows(page, "effects", sheet.effects[0].id)
+        spare = rows(page, "effects")[0]
+        page.cell(spare, 1).value = page.cell(effect_row, 1).value  # a row copied with its hidden id
+        kit.put(page.cell(spare, 2), "Horaires d'ouverture revus")
+        kit.put(page.cell(page.max_row + 2, 3), "Penser à inviter la DRH")  # a note outside the tables
+
+    result = _read_damaged(mini_ref, project, path, damage)
+    assert [(c.section, c.kind, c.after) for c in result.changes] == [
+        ("effects", "ajout", "Horaires d'ouverture revus"), ("risks", "ajout", "Isolement des agents")]
+    (note,) = result.problems
+    assert not note.blocking
+    assert "hors des tableaux" in note.text

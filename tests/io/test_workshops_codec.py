@@ -102,3 +102,20 @@ def test_store_refuses_something_else_than_a_sheet(tmp_path):
     with pytest.raises(store.StoreError, match="Fiche d'atelier illisible"):
         ProjectStore.create(tmp_path / "p.carto", Project(workshops=[{"id": "x"}]))
     assert not (tmp_path / "p.carto").exists()
+
+
+def test_summary_command_shows_the_workshops_of_a_project_file(mini_ref, tmp_path, capsys, monkeypatch):
+    from cartographie_desktop import cli
+    from cartographie_desktop.core import referentiel
+
+    project = Project(commune="Testville", posts=[Post(1, "Agent d'accueil")])
+    project.matches[project.posts[0].title_key] = TitleMatch("Agent d'accueil", "ACC-01", 1.0, MatchStatus.AUTO)
+    project.workshops = [full_sheet(mini_ref, project)]
+    path = tmp_path / "p.carto"
+    ProjectStore.create(path, project).close()
+    monkeypatch.setattr(referentiel, "load", lambda: mini_ref)
+    assert cli.main(["summary", str(path), "--json"]) == 0
+    (entry,) = json.loads(capsys.readouterr().out)["workshops"]
+    assert entry["code"] == "ACC-01"
+    assert entry["estimated_impact"]["low"] == 0.5
+    assert entry["latest"]["counts"]["risks"] == 1
