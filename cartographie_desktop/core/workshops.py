@@ -678,6 +678,16 @@ def _set_sheet(project: Project, sheet: WorkshopSheet) -> None:
     project.workshops[_position(project, sheet.id)] = sheet
 
 
+def _locate(project: Project, sheet_id: str, section: str, line_id: str) -> tuple[WorkshopSheet, list[Line], int]:
+    """The sheet, a copy of the section's lines, and the position of the line (EditError when it is gone)."""
+    sheet = find_sheet(project, sheet_id)
+    lines = list(sheet.lines(section))
+    for position, line in enumerate(lines):
+        if line.id == line_id:
+            return sheet, lines, position
+    raise EditError("Cette ligne n'existe plus dans la fiche.")
+
+
 def _with_lines(sheet: WorkshopSheet, section: str, lines: Iterable[Line]) -> WorkshopSheet:
     return replace(sheet, **{SECTIONS[section].key: tuple(lines)})
 
@@ -754,14 +764,10 @@ class RemoveLine:
     touches: frozenset[str] = field(default=_TOUCHES, compare=False)
 
     def apply(self, project: Project) -> Command:
-        sheet = find_sheet(project, self.sheet_id)
-        lines = list(sheet.lines(self.section))
-        for position, line in enumerate(lines):
-            if line.id == self.line_id:
-                del lines[position]
-                _set_sheet(project, _with_lines(sheet, self.section, lines))
-                return InsertLine(self.sheet_id, self.section, line, position, self.text)
-        raise EditError("Cette ligne n'existe plus dans la fiche.")
+        sheet, lines, position = _locate(project, self.sheet_id, self.section, self.line_id)
+        line = lines.pop(position)
+        _set_sheet(project, _with_lines(sheet, self.section, lines))
+        return InsertLine(self.sheet_id, self.section, line, position, self.text)
 
 
 @dataclass(frozen=True)
@@ -773,14 +779,10 @@ class ReplaceLine:
     touches: frozenset[str] = field(default=_TOUCHES, compare=False)
 
     def apply(self, project: Project) -> Command:
-        sheet = find_sheet(project, self.sheet_id)
-        lines = list(sheet.lines(self.section))
-        for position, line in enumerate(lines):
-            if line.id == self.line.id:
-                lines[position] = self.line
-                _set_sheet(project, _with_lines(sheet, self.section, lines))
-                return ReplaceLine(self.sheet_id, self.section, line, self.text)
-        raise EditError("Cette ligne n'existe plus dans la fiche.")
+        sheet, lines, position = _locate(project, self.sheet_id, self.section, self.line.id)
+        previous, lines[position] = lines[position], self.line
+        _set_sheet(project, _with_lines(sheet, self.section, lines))
+        return ReplaceLine(self.sheet_id, self.section, previous, self.text)
 
 
 @dataclass(frozen=True)
@@ -793,15 +795,11 @@ class MoveLine:
     touches: frozenset[str] = field(default=_TOUCHES, compare=False)
 
     def apply(self, project: Project) -> Command:
-        sheet = find_sheet(project, self.sheet_id)
-        lines = list(sheet.lines(self.section))
-        for old, line in enumerate(lines):
-            if line.id == self.line_id:
-                del lines[old]
-                lines.insert(min(max(0, self.position), len(lines)), line)
-                _set_sheet(project, _with_lines(sheet, self.section, lines))
-                return MoveLine(self.sheet_id, self.section, self.line_id, old, self.text)
-        raise EditError("Cette ligne n'existe plus dans la fiche.")
+        sheet, lines, old = _locate(project, self.sheet_id, self.section, self.line_id)
+        line = lines.pop(old)
+        lines.insert(min(max(0, self.position), len(lines)), line)
+        _set_sheet(project, _with_lines(sheet, self.section, lines))
+        return MoveLine(self.sheet_id, self.section, self.line_id, old, self.text)
 
 
 # --- factories that validate ------------------------------------------------------------------------------------

@@ -64,6 +64,7 @@ from cartographie_desktop.core.workshops import (
     workshop_label,
 )
 from cartographie_desktop.io.workshops_codec import WorkshopDataError, sheet_from_dict, sheet_to_dict
+from cartographie_desktop.io.xlsx_text import put, save
 
 KIT_MARKER = "cartographie-kit-atelier"
 KIT_VERSION = 1
@@ -74,7 +75,6 @@ MAX_ROWS = 5000
 MAX_COLUMNS = 40
 SPARE_ROWS = 4  # blank lines offered at the end of each table
 CHUNK = 30000  # characters per cell of the technical sheet (Excel's limit is 32 767)
-UNSAFE_START = ("=", "+", "-", "@", "\t", "\r")
 
 # Columns B… of each table: (field, header, kind). Kinds: text, count, score, readonly, and the choice lists.
 COLUMNS: dict[str, tuple[tuple[str, str, str], ...]] = {
@@ -185,17 +185,6 @@ def _styles():
         "unlocked": Protection(locked=False),
         "locked": Protection(locked=True),
     }
-
-
-def put(cell, value: Any) -> None:
-    """Write a value; text is always a string cell, quote-prefixed when a spreadsheet could take it for a formula."""
-    if isinstance(value, str):
-        cell.value = value
-        cell.data_type = "s"
-        if value.startswith(UNSAFE_START):
-            cell.quotePrefix = True
-    else:
-        cell.value = value
 
 
 def _sheet_title(sheet: WorkshopSheet, label: str, taken: set[str]) -> str:
@@ -534,12 +523,9 @@ def prepare_kit(project: Project, ref: Referentiel, sheet_ids: Iterable[str], pa
     wb.active = 0
     wb.security = WorkbookProtection(lockStructure=True)
     path = Path(path)
-    tmp = path.with_name(f".{path.stem}-{secrets.token_hex(4)}.tmp")
     try:
-        wb.save(tmp)
-        tmp.replace(path)
+        save(wb, path)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise KitError(f"Le kit « {path.name} » n'a pas pu être enregistré : {exc.strerror or exc}.") from exc
     return path
 

@@ -8,7 +8,6 @@ as it is; a second sheet says where the lines come from. Counts of agents under 
 
 from __future__ import annotations
 
-import secrets
 from datetime import date
 from pathlib import Path
 
@@ -17,27 +16,17 @@ from cartographie_desktop.core.model import Project
 from cartographie_desktop.core.referentiel import Referentiel
 from cartographie_desktop.core.text import format_date
 from cartographie_desktop.core.workshops import HORIZON_LABELS, NEED_LABELS, PRIORITY_LABELS, training_lines
+from cartographie_desktop.io.xlsx_text import put, save
 
 HEADERS = (
     ("Métier", 34), ("Code métier", 11), ("Besoin", 50), ("Type", 20), ("Population concernée", 30),
     ("Agents occupant le métier", 14), ("Priorité", 11), ("Horizon", 24), ("Qui", 26), ("Quand", 22),
     ("Atelier (source)", 26),
 )
-UNSAFE_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class TrainingPlanError(Exception):
     """The workbook cannot be written, in French."""
-
-
-def _put(cell, value) -> None:
-    if isinstance(value, str):
-        cell.value = value
-        cell.data_type = "s"
-        if value.startswith(UNSAFE_START):
-            cell.quotePrefix = True
-    else:
-        cell.value = value
 
 
 def rows(project: Project, ref: Referentiel | None = None) -> list[list[str | int]]:
@@ -62,7 +51,7 @@ def write_training_plan(project: Project, ref: Referentiel | None, path: Path) -
     ws.title = "Plan de formation"
     for column, (header, width) in enumerate(HEADERS, start=1):
         cell = ws.cell(1, column)
-        _put(cell, header)
+        put(cell, header)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="D0D7E1")
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -72,7 +61,7 @@ def write_training_plan(project: Project, ref: Referentiel | None, path: Path) -
     for number, values in enumerate(table, start=2):
         for column, value in enumerate(values, start=1):
             cell = ws.cell(number, column)
-            _put(cell, value)
+            put(cell, value)
             cell.alignment = wrap
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(HEADERS))}{max(1, len(table) + 1)}"
@@ -101,17 +90,14 @@ def write_training_plan(project: Project, ref: Referentiel | None, path: Path) -
         notes.append("Aucune fiche d'atelier n'exprime encore de besoin d'accompagnement.")
     for number, text in enumerate(notes, start=1):
         cell = about.cell(number, 1)
-        _put(cell, text)
+        put(cell, text)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     about["A1"].font = Font(bold=True, size=13)
 
     path = Path(path)
-    tmp = path.with_name(f".{path.stem}-{secrets.token_hex(4)}.tmp")
     try:
-        wb.save(tmp)
-        tmp.replace(path)
+        save(wb, path)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise TrainingPlanError(f"Le plan de formation « {path.name} » n'a pas pu être enregistré : "
                                 f"{exc.strerror or exc}.") from exc
     return path

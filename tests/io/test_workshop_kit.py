@@ -15,6 +15,7 @@ from cartographie_desktop.core.commands import WORKSHOPS
 from cartographie_desktop.core.model import Project
 from cartographie_desktop.io import workshop_kit as kit
 from cartographie_desktop.io.workshop_kit import KitError
+from cartographie_desktop.io.xlsx_text import put
 
 from .test_workshops_codec import full_sheet
 
@@ -48,7 +49,7 @@ def column(section: str, name: str) -> int:
 def put_line(sheet, section: str, row: int, **values) -> None:
     """Type values in a row (text as text: a person types « '=… » to keep an equals sign)."""
     for name, value in values.items():
-        kit.put(sheet.cell(row, column(section, name)), value)
+        put(sheet.cell(row, column(section, name)), value)
 
 
 def field_row(sheet, name: str) -> int:
@@ -488,12 +489,12 @@ def test_inserted_rows_copied_rows_and_stray_text(mini_ref, tmp_path):
         page = kit_sheet(wb, "s1")
         (risk_row,) = rows(page, "risks", sheet.risks[0].id)
         page.insert_rows(risk_row + 1)  # a row inserted inside the table, as the guide allows
-        kit.put(page.cell(risk_row + 1, 2), "Isolement des agents")
+        put(page.cell(risk_row + 1, 2), "Isolement des agents")
         (effect_row,) = rows(page, "effects", sheet.effects[0].id)
         spare = rows(page, "effects")[0]
         page.cell(spare, 1).value = page.cell(effect_row, 1).value  # a row copied with its hidden id
-        kit.put(page.cell(spare, 2), "Horaires d'ouverture revus")
-        kit.put(page.cell(page.max_row + 2, 3), "Penser à inviter la DRH")  # a note outside the tables
+        put(page.cell(spare, 2), "Horaires d'ouverture revus")
+        put(page.cell(page.max_row + 2, 3), "Penser à inviter la DRH")  # a note outside the tables
 
     result = _read_damaged(mini_ref, project, path, damage)
     assert [(c.section, c.kind, c.after) for c in result.changes] == [
