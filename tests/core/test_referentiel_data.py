@@ -21,7 +21,6 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 import coherence_report  # noqa: E402
 
-
 REQUIRED = [  # issue « The full référentiel »: jobs that must be present (searched in labels and synonyms)
     "directeur general des services", "evaluation des politiques publiques", "charge d etudes",
     "insertion socio professionnelle", "conservateur de cimetiere", "maintenance du patrimoine bati",
