@@ -6,6 +6,7 @@ Nothing here blocks a test: views call the module-level `exec_dialog`, `ask_open
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -153,6 +155,7 @@ class ReasonDialog(CommandDialog):
         super().__init__(parent, title, settings)
         self._factory = factory
         text = QLabel(intro)
+        text.setTextFormat(Qt.TextFormat.PlainText)
         text.setWordWrap(True)
         self.form.addRow(text)
         self.reason = self.add_reason(required)
@@ -169,7 +172,7 @@ class ScoreDialog(CommandDialog):
                  settings: Settings) -> None:
         super().__init__(parent, "Modifier le score de l'activité", settings)
         self.document, self.job, self.activity = document, job, activity
-        label = QLabel(f"<b>{activity.label}</b>")
+        label = QLabel(f"<b>{html.escape(activity.label)}</b>")
         label.setWordWrap(True)
         self.form.addRow(label)
         if activity.base_score is not None:
@@ -180,6 +183,7 @@ class ScoreDialog(CommandDialog):
         self.score.setDecimals(2)
         self.score.setSingleStep(0.05)
         self.score.setValue(round(activity.score, 2))
+        self.score.setMaximumWidth(120)
         self.score.setAccessibleName("Nouveau score")
         self.band = QLabel()
         self.score.valueChanged.connect(self._show_band)
@@ -210,9 +214,10 @@ class ScoreDialog(CommandDialog):
 
 
 class SuggestionModel(_TableModel):
-    TASK, OCCUPATION, SCORE = range(3)
-    COLUMNS = (Column("Tâche de l'OIT la plus proche"), Column("Profession (CITP)"),
-               Column("Score", "Score de la tâche pour l'indice utilisé", RIGHT))
+    TASK, VIA, OCCUPATION, SCORE = range(4)
+    COLUMNS = (Column("Tâche de l'OIT la plus proche"),
+               Column("Trouvée par l'activité", "Activité du référentiel dont la formulation ressemble à la vôtre"),
+               Column("Profession (CITP)"), Column("Score", "Score de la tâche pour l'indice utilisé", RIGHT))
 
     def __init__(self) -> None:
         super().__init__()
@@ -231,7 +236,7 @@ class SuggestionModel(_TableModel):
             return None
         item = self.items[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return (item.text, item.occupation, format_score(item.score))[index.column()]
+            return (item.text, item.via or "—", item.occupation, format_score(item.score))[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = f"{item.text}\n\nOriginal (OIT) : {item.text_en}\nCITP-08 {item.key[0]}, tâche {item.key[1]}"
             if item.via:
@@ -256,7 +261,10 @@ class AddActivityDialog(CommandDialog):
         self.table.setSortingEnabled(False)
         self.table.setModel(self.suggestions)
         self.table.setMinimumHeight(180)
-        self.table.set_widths({0: 380, 1: 200})
+        self.table.set_widths({1: 220, 2: 170, 3: 56})
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(SuggestionModel.TASK, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().currentRowChanged.connect(self._use_suggestion)
         hint = QLabel("Choisissez la tâche de l'OIT qui ressemble le plus à l'activité : son score est repris "
                       "(vous pouvez l'ajuster). Sans tâche proche, indiquez un score estimé.")
@@ -268,6 +276,7 @@ class AddActivityDialog(CommandDialog):
         self.score.setDecimals(2)
         self.score.setSingleStep(0.05)
         self.score.setValue(0.0)
+        self.score.setMaximumWidth(120)
         self.add_row("&Score (0 à 1) :", self.score)
         self.reason = self.add_reason(required=True)
         self.add_row("&Auteur :", self.author)
@@ -276,7 +285,7 @@ class AddActivityDialog(CommandDialog):
         self._timer.setInterval(250)
         self._timer.timeout.connect(self.refresh_suggestions)
         self.label.textChanged.connect(lambda _text: self._timer.start())
-        self.setMinimumWidth(760)
+        self.setMinimumWidth(900)
 
     def refresh_suggestions(self) -> None:
         self.suggestions.set_items(suggest_tasks(self.document.ref, self.label.text(), self.document.index))
@@ -306,7 +315,7 @@ class JobChooserDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Choisir le métier")
         self.document = document
-        intro = QLabel(f"Intitulé dans le tableau des effectifs : <b>{title}</b>")
+        intro = QLabel(f"Intitulé dans le tableau des effectifs : <b>{html.escape(title)}</b>")
         intro.setWordWrap(True)
         self.search = SearchField("Rechercher un métier du référentiel (nom, code, synonyme)")
         self.model = ReferentielModel(document)
@@ -391,6 +400,7 @@ class PreferencesDialog(QDialog):
         note = QLabel("Dans les graphiques, un groupe de moins d'agents que ce seuil est affiché « < seuil », "
                       "pour que personne ne puisse être reconnu. Les totaux restent exacts.")
         note.setWordWrap(True)
+        note.setTextFormat(Qt.TextFormat.PlainText)
         form.addRow(note)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Enregistrer")

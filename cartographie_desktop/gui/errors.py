@@ -45,6 +45,7 @@ class ErrorDialog(QDialog):
         icon.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(40, 40))
         icon.setAlignment(Qt.AlignmentFlag.AlignTop)
         text = QLabel(message)
+        text.setTextFormat(Qt.TextFormat.PlainText)  # file names and titles come from the user's data
         text.setWordWrap(True)
         text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         text.setMinimumWidth(380)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 from cartographie_desktop.core.scoring import BAND_RANGES, BANDS
@@ -11,7 +13,7 @@ NOTICE = ("Les scores indiquent un potentiel technique maximal, pas une prévisi
 
 
 def method_html() -> str:
-    bands = "".join(f"<li><b>{band.label}</b> : {BAND_RANGES[band]}</li>" for band in BANDS)
+    bands = "".join(f"<li><b>{band.label}</b> : {html.escape(BAND_RANGES[band])}</li>" for band in BANDS)
     return f"""
 <h2>La méthode en bref</h2>
 <p>Chaque métier du référentiel est décrit par ses <b>activités</b>. Chaque activité est rapprochée de la ou des

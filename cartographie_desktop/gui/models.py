@@ -909,6 +909,7 @@ class ReferentielModel(_TableModel):
         ref = document.ref
         self._jobs = sorted(ref, key=lambda j: fold(j.label))
         self._keys = [fold(" ".join((j.label, j.code, *j.synonyms))) for j in self._jobs]
+        self._labels = [fold(j.label) for j in self._jobs]
 
     def job(self, row: int) -> Job:
         return self._jobs[row]
@@ -918,6 +919,9 @@ class ReferentielModel(_TableModel):
 
     def search_key(self, row: int) -> str:
         return self._keys[row]
+
+    def label_key(self, row: int) -> str:
+        return self._labels[row]
 
     def rowCount(self, parent: Index = _INVALID) -> int:
         return 0 if parent.isValid() else len(self._jobs)
@@ -946,6 +950,16 @@ class ReferentielFilterProxy(QSortFilterProxyModel):
         self.beginFilterChange()
         self._words = fold(text).split()
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self.invalidate()  # re-rank: jobs whose own name has the words come first
+
+    def lessThan(self, left: Index, right: Index) -> bool:
+        model = self.sourceModel()
+        if self._words and isinstance(model, ReferentielModel) and left.column() == right.column() == 0:
+            def rank(row: int) -> tuple[int, str]:
+                return (0 if all(w in model.label_key(row) for w in self._words) else 1, model.label_key(row))
+
+            return rank(left.row()) < rank(right.row())
+        return super().lessThan(left, right)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         model = self.sourceModel()

@@ -113,6 +113,7 @@ class KeyFigure(QFrame):
         self.value.setAlignment(Qt.AlignmentFlag.AlignLeft)
         self.caption = QLabel(caption)
         self.caption.setWordWrap(True)
+        self.caption.setTextFormat(Qt.TextFormat.PlainText)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 10, 14, 10)
         layout.addWidget(self.value)

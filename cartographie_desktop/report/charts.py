@@ -157,6 +157,11 @@ class GroupBar:
         return count / self.total if self.total else 0.0
 
 
+def plain(text: str) -> str:
+    """Text from the data drawn as is: a « $ » would otherwise start matplotlib's math mode."""
+    return text.replace("$", r"\$")
+
+
 def value_label(dimension: str, value: str) -> str:
     if value == NOT_SET or not value:
         return NOT_SET_LABEL
@@ -185,7 +190,7 @@ def group_bars(cells_by_value: Mapping[str, Mapping[Band, Cell]], dimension: str
     bars = []
     for value, counts in items:
         total = sum(counts.values())
-        label = value if value.startswith("Autres (") else value_label(dimension, value)
+        label = value if value.startswith("Autres (") else plain(value_label(dimension, value))
         if total < k:
             bars.append(GroupBar(label, total, {}, 0, hidden=True))
             continue
@@ -391,8 +396,8 @@ def _label_jobs(ax: Any, ranked: Sequence[JobResult], sd_top: float) -> None:
     shift = max(0.0, line / 2 - placed[-1])  # keep the lowest label inside the axes
     for result, y in zip(sorted(ranked, key=lambda r: -r.technical.sd), placed, strict=True):
         point = (result.technical.mean, result.technical.sd)
-        ax.annotate(_short(result.label, 25), point, xytext=(column_x, y + shift), textcoords="data", va="center",
-                    ha="left", fontsize=BASE_FONT_SIZE - 2, color=INK, zorder=4,
+        ax.annotate(plain(_short(result.label, 25)), point, xytext=(column_x, y + shift), textcoords="data",
+                    va="center", ha="left", fontsize=BASE_FONT_SIZE - 2, color=INK, zorder=4,
                     bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1},
                     arrowprops={"arrowstyle": "-", "color": MUTED, "linewidth": 0.7, "shrinkA": 0, "shrinkB": 4})
 

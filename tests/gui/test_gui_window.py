@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QTextDocument
 from PySide6.QtWidgets import QApplication
 
 from cartographie_desktop.core.model import DecisionKind
@@ -156,7 +156,23 @@ def test_method_page_cites_its_sources(window, qtbot, answer_dialogs):
     answer_dialogs(lambda dialog: seen.append(dialog) or False)
     window.notice.linkActivated.emit("#methode")
     assert isinstance(seen[0], MethodDialog)
-    assert "Sources" in seen[0].browser.toPlainText()
+    page = seen[0].browser.toPlainText()
+    assert "Sources" in page
+    assert "peu concerné : 0,25 ≤ score < 0,50" in page  # « < » written, not swallowed as HTML
+
+
+def test_data_never_read_as_html(opened, answer_dialogs, shown):
+    """A title typed in a staffing table may hold « < » or « & »: it is shown as typed."""
+    from cartographie_desktop.gui.dialogs import JobChooserDialog
+
+    dialog = JobChooserDialog(opened, opened.document, title="Agent <b>accueil</b> & état civil", current=None,
+                              same_title=1)
+    rendered = QTextDocument()
+    rendered.setHtml(dialog.findChildren(type(opened.status))[0].text())  # what the rich-text label displays
+    assert "Agent <b>accueil</b> & état civil" in rendered.toPlainText()
+    dialog.deleteLater()
+    opened.show_error("Le fichier « <a>.carto » est introuvable.")
+    assert shown.errors == ["Le fichier « <a>.carto » est introuvable."]
 
 
 def test_qt_dialogs_are_in_french(window):

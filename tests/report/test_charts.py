@@ -132,3 +132,8 @@ def test_text_is_drawn_with_dejavu_and_exports_to_svg(data):
     figure.savefig(buffer, format="svg")
     assert buffer.getvalue().startswith("<?xml")
     assert "Catégorie A" in buffer.getvalue()  # matplotlib keeps each text as a comment beside its glyph paths
+
+
+def test_data_labels_are_drawn_as_typed_not_as_math():
+    bars = charts.group_bars({"Régie $eau$": cells(pas_concerne=5)}, "direction", k=3)
+    assert bars[0].label == r"Régie \$eau\$"  # matplotlib shows « Régie $eau$ », not math-mode « eau »

@@ -4,6 +4,8 @@ get their job here (for every post with that title, or for one post).
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -47,6 +49,7 @@ class PostsView(View):
 
         self.summary = QLabel()
         self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.table = DataTable(name="Postes du tableau des effectifs")
         self.table.setModel(self.proxy)
         self.table.set_widths({0: 210, 1: 210, 2: 150, 3: 110, 4: 190, 5: 40, 6: 120, 7: 160, 8: 100, 9: 50,
@@ -121,7 +124,7 @@ class PostsView(View):
                 pending[post.title_key] = pending.get(post.title_key, 0) + post.headcount
         text = f"{plural(len(project.posts), 'poste')} ({plural(agents, 'agent')}) importés"
         if project.source_name:
-            text += f" de « {project.source_name} »"
+            text += f" de « {html.escape(project.source_name)} »"
         if pending:
             text += (f". <b>{plural(len(pending), 'intitulé')} à vérifier</b> "
                      f"({plural(sum(pending.values()), 'agent')}) : choisissez leur métier pour qu'ils comptent "

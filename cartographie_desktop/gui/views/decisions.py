@@ -22,6 +22,7 @@ class DecisionsView(View):
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
         self.intro = QLabel()
+        self.intro.setTextFormat(Qt.TextFormat.PlainText)
         self.intro.setWordWrap(True)
         self.table = DataTable(name="Décisions de la commune")
         self.table.setModel(self.proxy)

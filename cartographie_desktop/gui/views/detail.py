@@ -106,7 +106,9 @@ class JobDetail(QWidget):
         for key in (QKeySequence(Qt.Key.Key_Escape), QKeySequence(QKeySequence.StandardKey.Back)):
             QShortcut(key, self, self.back.emit, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.title = heading("", 8)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)  # names come from data: never read as HTML
         self.subtitle = QLabel()
+        self.subtitle.setTextFormat(Qt.TextFormat.PlainText)
         self.subtitle.setWordWrap(True)
         self.subtitle.setObjectName("muted")
         self.technical = ScoreBox("Exposition technique",

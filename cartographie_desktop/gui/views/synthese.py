@@ -51,6 +51,7 @@ class SynthesisView(View):
         basis_label = QLabel("&Score utilisé :")
         basis_label.setBuddy(self.basis)
         self.note = QLabel()
+        self.note.setTextFormat(Qt.TextFormat.PlainText)
         self.note.setObjectName("muted")
         self.note.setWordWrap(True)
         top = QHBoxLayout()
