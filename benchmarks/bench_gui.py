@@ -82,6 +82,29 @@ def bench_startup(runs: int) -> dict:
     }
 
 
+def big_project(ref, posts: int):
+    """`posts` posts over every job of the référentiel (a centre de gestion's many communes), 1 % left to check."""
+    from cartographie_desktop.core.model import MatchStatus, Post, Project, TitleMatch
+    from cartographie_desktop.core.text import fold
+
+    rng = random.Random(3)
+    jobs = list(ref)
+    project = Project(commune="Grand ensemble", year=2026)
+    for job in jobs:
+        project.matches[fold(job.label)] = TitleMatch(job.label, job.code, 1.0, MatchStatus.AUTO)
+    project.matches["poste a definir"] = TitleMatch("Poste à définir", None, 0.3, MatchStatus.TO_CHECK)
+    directions = [f"Direction {n:02d}" for n in range(1, 25)]
+    for number in range(posts):
+        job = jobs[rng.randrange(len(jobs))]
+        title = "Poste à définir" if number % 100 == 0 else job.label
+        project.posts.append(Post(id=number + 1, title=title, grade=f"Grade {rng.randrange(40)}",
+                                  categorie=rng.choice(job.categories or ("C",)),
+                                  filiere=rng.choice(job.filieres or ("administrative",)),
+                                  direction=rng.choice(directions), status="titulaire", sexe=rng.choice("FH"),
+                                  fte=rng.choice((1.0, 1.0, 0.8, 0.5)), source=f"ligne {number + 2}"))
+    return project
+
+
 def bench_views(posts: int, runs: int) -> list[dict]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import Qt
@@ -91,12 +114,10 @@ def bench_views(posts: int, runs: int) -> list[dict]:
     from cartographie_desktop.gui.document import ProjectDocument
     from cartographie_desktop.gui.models import JobFilterProxy, JobTableModel, PostFilterProxy, PostTableModel
     from cartographie_desktop.io.session import EditSession
-    from tests.gui import gui_factory
 
     app = QApplication.instance() or QApplication([])
     ref = referentiel.load()
-    scale = max(1, round(posts / len(gui_factory.project_for(ref).posts)))
-    project = gui_factory.shipped_commune(ref, scale=scale)
+    project = big_project(ref, posts)
     document = ProjectDocument(EditSession(project), ref)
     n = len(project.posts)
 
@@ -115,7 +136,7 @@ def bench_views(posts: int, runs: int) -> list[dict]:
             for order in Qt.SortOrder:
                 job_sorts += _time(lambda c=column, o=order: job_proxy.sort(c, o), 1)
     job_filters = [t for change in ({"text": "agent"}, {"text": ""}, {"bands": ["concerne"]}, {"bands": []},
-                                    {"direction": "Services techniques"}, {"direction": None})
+                                    {"direction": "Direction 07"}, {"direction": None})
                    for t in _time(lambda ch=change: job_proxy.set_filters(**ch), runs)]
 
     post_model = PostTableModel(document)
@@ -135,9 +156,9 @@ def bench_views(posts: int, runs: int) -> list[dict]:
         by_column[post_model.COLUMNS[column].title] = _median_ms(times)
     post_sorts = list(by_column.values())
     post_filters = {}
-    for name, change, reset in (("texte « atsem »", {"text": "atsem"}, {"text": ""}),
+    for name, change, reset in (("texte « agent »", {"text": "agent"}, {"text": ""}),
                                 ("à vérifier", {"states": ["a_verifier", "aucune"]}, {"states": []}),
-                                ("direction", {"direction": "Services techniques"}, {"direction": None}),
+                                ("direction", {"direction": "Direction 07"}, {"direction": None}),
                                 ("bande concerné", {"bands": ["concerne"]}, {"bands": []})):
         times = []
         for _ in range(runs):

@@ -176,15 +176,20 @@ def run(args: argparse.Namespace, *, referentiel: Referentiel | None = None, set
         window.show()
         if screenshot is not None:
             return _screenshot(app, window, args, view, screenshot)
-        if args.demo:
-            window.open_demo()
-        elif args.project:
-            window.open_path(args.project)
-        elif settings.last_project is not None and settings.last_project.is_file():
-            window.open_project(settings.last_project)
+        open_initial(window, args, settings)
         return app.exec()
     finally:
         errors.present = previous_presenter
+
+
+def open_initial(window, args: argparse.Namespace, settings: Settings) -> None:
+    """What `cartographie` opens: the demo, the file named, else the last project (if it still exists)."""
+    if args.demo:
+        window.open_demo()
+    elif args.project:
+        window.open_path(Path(args.project))
+    elif settings.last_project is not None and settings.last_project.is_file():
+        window.open_project(settings.last_project)
 
 
 def _screenshot(app: QApplication, window, args: argparse.Namespace, view: str, path: Path) -> int:

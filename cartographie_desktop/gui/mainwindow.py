@@ -225,7 +225,8 @@ class MainWindow(QMainWindow):
         self.index_group = QActionGroup(self)
         self.index_actions: dict[str, QAction] = {}
         for value in INDEXES:
-            action = QAction(f"Indice {INDEX_LABELS[value]}", self)
+            mnemonic = "&2023" if value == "2023" else "202&5"  # distinct keys in the same menu
+            action = QAction(f"Indice {INDEX_LABELS[value].replace(value, mnemonic, 1)}", self)
             action.setCheckable(True)
             action.triggered.connect(lambda _checked=False, v=value: self.set_index(v))
             self.index_group.addAction(action)

@@ -8,7 +8,7 @@ The posts model may hold 100 000 rows: it sorts itself with Python's sort over p
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -272,21 +272,27 @@ class JobTableModel(_TableModel):
         return ""
 
     def _sort_key(self, row: JobRow, col: int) -> Any:
+        """Raw values (numbers as numbers, text folded); called for every comparison, so kept cheap."""
         tech = row.result.technical
-        keys: dict[int, Callable[[], Any]] = {
-            self.LABEL: lambda: row.label_key,
-            self.FILIERE: lambda: fold(self._display(row, self.FILIERE)),
-            self.CATEGORIE: lambda: self._display(row, self.CATEGORIE),
-            self.AGENTS: lambda: float(self._counts(row)[0]),
-            self.FTE: lambda: float(self._counts(row)[1]),
-            self.SCORE: lambda: tech.mean,
-            self.SD: lambda: tech.sd,
-            self.BAND: lambda: float(tech.band.rank),
-            self.ILO: lambda: fold(tech.ilo_category_label),
-            self.RETAINED: lambda: row.result.retained.mean if row.result.has_retained else -1.0,
-            self.DECISIONS: lambda: float(row.decisions),
-        }
-        return keys[col]()
+        if col == self.LABEL:
+            return row.label_key
+        if col == self.SCORE:
+            return tech.mean
+        if col == self.SD:
+            return tech.sd
+        if col == self.AGENTS:
+            return float(self._counts(row)[0])
+        if col == self.FTE:
+            return float(self._counts(row)[1])
+        if col == self.BAND:
+            return float(tech.band.rank)
+        if col == self.RETAINED:
+            return row.result.retained.mean if row.result.has_retained else -1.0
+        if col == self.DECISIONS:
+            return float(row.decisions)
+        if col == self.CATEGORIE:
+            return self._display(row, col)
+        return fold(self._display(row, col))  # filière, catégorie OIT (fold is memoised)
 
 
 class JobFilterProxy(QSortFilterProxyModel):

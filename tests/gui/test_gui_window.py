@@ -349,3 +349,52 @@ def test_settings_round_trip(tmp_path):
     assert again.recent_files[0] == (tmp_path / "p11.carto").resolve()
     again.remove_recent(tmp_path / "p11.carto")
     assert again.last_project is None
+
+
+def test_start_reopens_the_last_project(window, qtbot, settings, project_path, tmp_path):
+    from cartographie_desktop import cli
+    from cartographie_desktop.gui.app import open_initial
+
+    settings.add_recent(project_path)
+    with qtbot.waitSignal(window.project_loaded, timeout=10_000):
+        open_initial(window, cli.build_gui_parser().parse_args([]), settings)
+    assert window.document.path == project_path
+    window.close_project()
+    settings.add_recent(tmp_path / "parti.carto")  # last project moved away: the welcome screen, no error
+    open_initial(window, cli.build_gui_parser().parse_args([]), settings)
+    assert window.document is None
+
+
+def test_unexpected_exception_is_shown_in_french_and_logged(shown, caplog):
+    from cartographie_desktop.gui import errors
+
+    try:
+        raise KeyError("détail technique")
+    except KeyError as exc:
+        errors._hook(type(exc), exc, exc.__traceback__)
+    assert shown.errors == [errors.UNEXPECTED]
+    assert "Traceback" not in shown.errors[0]
+    assert "KeyError" in caplog.text
+
+
+def test_every_action_and_button_is_reachable_from_the_keyboard(opened):
+    from PySide6.QtWidgets import QAbstractButton, QMenu
+
+    for menu in opened.menuBar().findChildren(QMenu):
+        for action in menu.actions():
+            if action.isSeparator() or action.menu() is not None or not action.text():
+                continue
+            assert "&" in action.text() or not action.shortcut().isEmpty() or menu is opened.recent_menu, \
+                action.text()
+    for button in opened.findChildren(QAbstractButton):
+        if button.isVisibleTo(opened) and button.parent() is not opened.toolbar:
+            assert button.focusPolicy() & Qt.FocusPolicy.TabFocus, button.text()
+    jobs = opened.views["metiers"]
+    chain, widget = [], jobs.search
+    for _ in range(12):  # Tab from the search field reaches the filters and then the table
+        chain.append(widget)
+        widget = widget.nextInFocusChain()
+        while not (widget.isVisibleTo(opened) and widget.focusPolicy() & Qt.FocusPolicy.TabFocus):
+            widget = widget.nextInFocusChain()
+    assert jobs.band in chain
+    assert jobs.table in chain
