@@ -184,8 +184,14 @@ class ProjectDocument(QObject):
 
         message = (f"{user_message(exc)}\n\nL'historique des modifications a été vidé : le projet affiché est "
                    "celui qui est enregistré sur le disque.")
-        self.failed.emit(message, repr(exc))
-        QTimer.singleShot(0, self.undo_stack.clear)
+
+        def after_the_stack_returns() -> None:
+            # Not from inside QUndoStack.undo()/redo(): clearing there, or opening a modal message (whose event loop
+            # could run the clearing), would delete the command the stack is still using.
+            self.undo_stack.clear()
+            self.failed.emit(message, repr(exc))
+
+        QTimer.singleShot(0, after_the_stack_returns)
         self._changed({"decisions", "matches", "post_jobs", "meta"})
 
     def close(self) -> None:
