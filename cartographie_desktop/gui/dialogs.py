@@ -257,6 +257,7 @@ class AddActivityDialog(CommandDialog):
         self.label.setPlaceholderText("Par exemple : Tenir le registre des concessions du cimetière")
         self.add_row("&Intitulé de l'activité :", self.label)
         self.suggestions = SuggestionModel()
+        self.suggestions.setParent(self)
         self.table = DataTable(name="Tâches de l'OIT suggérées")
         self.table.setSortingEnabled(False)
         self.table.setModel(self.suggestions)
@@ -284,8 +285,11 @@ class AddActivityDialog(CommandDialog):
         self._timer.setSingleShot(True)
         self._timer.setInterval(250)
         self._timer.timeout.connect(self.refresh_suggestions)
-        self.label.textChanged.connect(lambda _text: self._timer.start())
+        self.label.textChanged.connect(self._wording_changed)
         self.setMinimumWidth(900)
+
+    def _wording_changed(self, _text: str) -> None:
+        self._timer.start()  # suggest once the user pauses typing
 
     def refresh_suggestions(self) -> None:
         self.suggestions.set_items(suggest_tasks(self.document.ref, self.label.text(), self.document.index))
@@ -319,6 +323,7 @@ class JobChooserDialog(QDialog):
         intro.setWordWrap(True)
         self.search = SearchField("Rechercher un métier du référentiel (nom, code, synonyme)")
         self.model = ReferentielModel(document)
+        self.model.setParent(self)
         self.proxy = ReferentielFilterProxy(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.sort(0)
@@ -326,7 +331,7 @@ class JobChooserDialog(QDialog):
         self.table.setModel(self.proxy)
         self.table.set_widths({0: 320, 1: 260})
         self.table.setMinimumHeight(300)
-        self.table.activated_row.connect(lambda _row: self.try_accept())
+        self.table.activated_row.connect(self.try_accept)
         self.search.textChanged.connect(self.proxy.set_text)
         self.search.move_down.connect(self._focus_table)
         self.all_posts = QRadioButton(f"Tous les postes intitulés « {title} » ({format_number(same_title)})")
@@ -371,7 +376,7 @@ class JobChooserDialog(QDialog):
     def for_all_posts(self) -> bool:
         return self.all_posts.isChecked()
 
-    def try_accept(self) -> bool:
+    def try_accept(self, *_args: object) -> bool:
         if self.chosen_code() is None:
             self.error.setText("Choisissez un métier dans la liste.")
             self.error.show()

@@ -164,7 +164,7 @@ class MainWindow(QMainWindow):
                                      | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
         text.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         text.setWordWrap(True)
-        text.linkActivated.connect(lambda _link: self.show_method())
+        text.linkActivated.connect(self.show_method)
         text.setAccessibleName("Avertissement sur la méthode. En savoir plus : F1")
         layout = QHBoxLayout(bar)
         layout.setContentsMargins(12, 5, 12, 5)
@@ -420,22 +420,30 @@ class MainWindow(QMainWindow):
                             "en faire une copie modifiable.")
         self.project_loaded.emit()
 
+    def _wire(self, document: ProjectDocument, connect: bool) -> None:
+        """(Dis)connect a document's signals: bound methods only, so nothing calls into a window being destroyed."""
+        stack = document.undo_stack
+        pairs = [(document.changed, self._document_changed), (document.failed, self.show_error),
+                 (stack.canUndoChanged, self._update_undo), (stack.canRedoChanged, self._update_undo),
+                 (stack.undoTextChanged, self._update_undo), (stack.redoTextChanged, self._update_undo)]
+        for signal, slot in pairs:
+            if connect:
+                signal.connect(slot)
+            else:
+                signal.disconnect(slot)
+
     def set_document(self, document: ProjectDocument | None) -> None:
-        if self.document is not None:
-            self.document.changed.disconnect(self._document_changed)
-            self.document.failed.disconnect(self.show_error)
-            self.document.close()
-            self.document.deleteLater()
+        previous = self.document
+        if previous is not None:
+            self._wire(previous, connect=False)
+            self.history.setStack(None)
+            self.document = None
+            previous.close()
+            previous.deleteLater()
         self.document = document
-        stack = document.undo_stack if document else None
-        self.history.setStack(stack)
+        self.history.setStack(document.undo_stack if document else None)
         if document is not None:
-            document.changed.connect(self._document_changed)
-            document.failed.connect(self.show_error)
-            document.undo_stack.canUndoChanged.connect(lambda _v: self._update_undo())
-            document.undo_stack.canRedoChanged.connect(lambda _v: self._update_undo())
-            document.undo_stack.undoTextChanged.connect(lambda _t: self._update_undo())
-            document.undo_stack.redoTextChanged.connect(lambda _t: self._update_undo())
+            self._wire(document, connect=True)
         for view in self.views.values():
             view.set_document(document)
         if document is not None:
@@ -504,7 +512,7 @@ class MainWindow(QMainWindow):
             view.document_changed()
         self._update_state()
 
-    def _update_undo(self) -> None:
+    def _update_undo(self, *_args: object) -> None:
         stack = self.document.undo_stack if self.document else None
         self.undo_action.setEnabled(bool(stack and stack.canUndo()))
         self.redo_action.setEnabled(bool(stack and stack.canRedo()))
@@ -543,7 +551,7 @@ class MainWindow(QMainWindow):
         if view is not None and self.document is not None:
             view.focus_search()
 
-    def show_method(self) -> None:
+    def show_method(self, *_args: object) -> None:
         dialogs.exec_dialog(MethodDialog(self))
 
     def show_about(self) -> None:

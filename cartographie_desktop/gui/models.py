@@ -33,7 +33,14 @@ from cartographie_desktop.core.model import (
 from cartographie_desktop.core.palette import BAND_COLOURS, BAND_TEXT_COLOURS, MUTED
 from cartographie_desktop.core.referentiel import Job
 from cartographie_desktop.core.scoring import ActivityResult, Band, JobResult
-from cartographie_desktop.core.text import fold, format_datetime, format_fte, format_number, format_score
+from cartographie_desktop.core.text import (
+    fold,
+    format_date,
+    format_datetime,
+    format_fte,
+    format_number,
+    format_score,
+)
 from cartographie_desktop.gui.document import JobPosts, ProjectDocument
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -804,6 +811,15 @@ class ActivityTableModel(_TableModel):
 # --- decisions ----------------------------------------------------------------------------------------------------
 
 
+SHORT_KINDS = {
+    DecisionKind.EXCLUDE: "Non exercée",
+    DecisionKind.OVERRIDE: "Score modifié",
+    DecisionKind.KEEP_HUMAN: "Conservée humaine",
+    DecisionKind.WEIGHT: "Pondération",
+    DecisionKind.CUSTOM: "Activité ajoutée",
+}
+
+
 def decision_value(decision: Decision) -> str:
     if decision.kind in (DecisionKind.OVERRIDE, DecisionKind.CUSTOM, DecisionKind.WEIGHT):
         return format_score(decision.value)
@@ -879,7 +895,7 @@ class DecisionTableModel(_TableModel):
             elif col == self.ACTIVITY:
                 text = self._activity_label(decision)
             elif col == self.KIND:
-                text = decision.kind.label
+                text = SHORT_KINDS.get(decision.kind, decision.kind.label)
             elif col == self.VALUE:
                 if role == SORT_ROLE:
                     return -1.0 if decision.value is None else float(decision.value)
@@ -891,11 +907,15 @@ class DecisionTableModel(_TableModel):
             else:
                 if role == SORT_ROLE:
                     return decision.date
-                text = format_datetime(decision.date) if decision.date else ""
+                text = format_date(decision.date) if decision.date else ""
             return fold(text) if role == SORT_ROLE else text
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return self.COLUMNS[col].align
-        if role == Qt.ItemDataRole.ToolTipRole and col in (self.JOB, self.ACTIVITY, self.KIND, self.REASON):
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == self.KIND:
+                return decision.kind.label
+            if col == self.DATE:
+                return format_datetime(decision.date) if decision.date else None
             return self.data(index, Qt.ItemDataRole.DisplayRole) or None
         if role == KEY_ROLE:
             return "|".join(decision.key)

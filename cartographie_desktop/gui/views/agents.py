@@ -33,6 +33,7 @@ class PostsView(View):
     def __init__(self, host: ViewHost, parent: QWidget | None = None) -> None:
         super().__init__(host, parent)
         self.model = PostTableModel()
+        self.model.setParent(self)
         self.proxy = PostFilterProxy(self)
         self.proxy.setSourceModel(self.model)
 
@@ -55,8 +56,8 @@ class PostsView(View):
         self.table.set_widths({0: 210, 1: 210, 2: 150, 3: 110, 4: 190, 5: 40, 6: 120, 7: 160, 8: 100, 9: 50,
                                10: 50})
         self.table.sortByColumn(PostTableModel.MATCH, Qt.SortOrder.AscendingOrder)  # titles to check first
-        self.table.activated_row.connect(lambda _row: self.choose_job())
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
+        self.table.activated_row.connect(self.choose_job)
+        self.table.selectionModel().currentRowChanged.connect(self._update_buttons)
         self.search.move_down.connect(self._focus_table)
 
         self.choose_button = QPushButton("&Choisir le métier…")
@@ -82,10 +83,9 @@ class PostsView(View):
         layout.addWidget(self.table, 1)
         layout.addLayout(actions)
 
-        self.search.textChanged.connect(lambda text: self._filter(text=text))
-        self.state.currentIndexChanged.connect(lambda _i: self._filter(states=self.state.currentData() or ()))
-        self.band.currentIndexChanged.connect(lambda _i: self._filter(bands=self.band.currentData() or ()))
-        self.direction.currentIndexChanged.connect(lambda _i: self._filter(direction=self.direction.currentData()))
+        self.search.textChanged.connect(self._filter_changed)
+        for box in (self.state, self.band, self.direction):
+            box.currentIndexChanged.connect(self._filter_changed)
         self._update_buttons()
 
     # -- document ------------------------------------------------------------------------------------------------
@@ -135,6 +135,10 @@ class PostsView(View):
 
     # -- filters -------------------------------------------------------------------------------------------------
 
+    def _filter_changed(self, *_args: object) -> None:
+        self._filter(text=self.search.text(), states=self.state.currentData() or (),
+                     bands=self.band.currentData() or (), direction=self.direction.currentData())
+
     def _filter(self, **changes) -> None:
         self.proxy.set_filters(**changes)
         shown, total = self.proxy.rowCount(), self.model.rowCount()
@@ -159,14 +163,14 @@ class PostsView(View):
             return None
         return self.model.post(self.proxy.mapToSource(index).row())
 
-    def _update_buttons(self) -> None:
+    def _update_buttons(self, *_args: object) -> None:
         post = self.current_post()
         state = self.model.match_state(post) if post is not None and self.document else None
         self.choose_button.setEnabled(post is not None)
         self.confirm_button.setEnabled(state == MatchStatus.AUTO.value)
         self.reset_button.setEnabled(state == ASSIGNED)
 
-    def choose_job(self) -> None:
+    def choose_job(self, *_args: object) -> None:
         post, document = self.current_post(), self.document
         if post is None or document is None:
             return

@@ -18,6 +18,7 @@ class DecisionsView(View):
     def __init__(self, host: ViewHost, parent: QWidget | None = None) -> None:
         super().__init__(host, parent)
         self.model = DecisionTableModel()
+        self.model.setParent(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
@@ -27,12 +28,12 @@ class DecisionsView(View):
         self.table = DataTable(name="Décisions de la commune")
         self.table.setModel(self.proxy)
         self.table.sortByColumn(DecisionTableModel.JOB, Qt.SortOrder.AscendingOrder)
-        self.table.set_widths({0: 200, 1: 250, 2: 220, 3: 56, 5: 110, 6: 130})
+        self.table.set_widths({0: 210, 1: 270, 2: 140, 3: 56, 5: 110, 6: 90})
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(DecisionTableModel.REASON, QHeaderView.ResizeMode.Stretch)
-        self.table.activated_row.connect(lambda _row: self.open_job())
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
+        self.table.activated_row.connect(self.open_job)
+        self.table.selectionModel().currentRowChanged.connect(self._update_buttons)
         self.open_button = QPushButton("&Voir le métier")
         self.revert_button = QPushButton("&Annuler cette décision")
         self.revert_button.setToolTip("Retirer la décision (Suppr). Ctrl+Z la rétablit.")
@@ -72,12 +73,12 @@ class DecisionsView(View):
             return None
         return self.model.decision(self.proxy.mapToSource(index).row())
 
-    def _update_buttons(self) -> None:
+    def _update_buttons(self, *_args: object) -> None:
         has = self.current() is not None
         self.open_button.setEnabled(has)
         self.revert_button.setEnabled(has)
 
-    def open_job(self) -> None:
+    def open_job(self, *_args: object) -> None:
         decision = self.current()
         if decision is not None:
             self.host.open_job(decision.job)

@@ -127,12 +127,13 @@ class JobDetail(QWidget):
 
     def _build_table(self) -> None:
         self.model = ActivityTableModel()
+        self.model.setParent(self)
         self.table = DataTable(name="Activités du métier")
         self.table.setSortingEnabled(False)
         self.table.setModel(self.model)
         self.table.set_widths({0: 330, 1: 52, 2: 100, 3: 250})
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
-        self.table.activated_row.connect(lambda _row: self.override())
+        self.table.activated_row.connect(self.override)
 
         self.panel = QTextBrowser()
         self.panel.setAccessibleName("Détail de l'activité et des tâches de l'OIT")
@@ -352,7 +353,7 @@ class JobDetail(QWidget):
         if dialogs.exec_dialog(dialog) and dialog.command is not None:
             self._execute(dialog.command)
 
-    def override(self) -> None:
+    def override(self, *_args: object) -> None:
         activity, document, code = self.current_activity(), self.document, self.code
         if activity is None or document is None or code is None:
             return

@@ -25,6 +25,7 @@ class JobsView(View):
     def __init__(self, host: ViewHost, parent: QWidget | None = None) -> None:
         super().__init__(host, parent)
         self.model = JobTableModel()
+        self.model.setParent(self)
         self.proxy = JobFilterProxy(self)
         self.proxy.setSourceModel(self.model)
 
@@ -64,11 +65,9 @@ class JobsView(View):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
 
-        self.search.textChanged.connect(lambda text: self._filter(text=text))
-        self.band.currentIndexChanged.connect(lambda _i: self._filter(bands=self.band.currentData() or ()))
-        self.filiere.currentIndexChanged.connect(lambda _i: self._filter(filiere=self.filiere.currentData()))
-        self.categorie.currentIndexChanged.connect(lambda _i: self._filter(categorie=self.categorie.currentData()))
-        self.direction.currentIndexChanged.connect(lambda _i: self._filter(direction=self.direction.currentData()))
+        self.search.textChanged.connect(self._filter_changed)
+        for box in (self.band, self.filiere, self.categorie, self.direction):
+            box.currentIndexChanged.connect(self._filter_changed)
 
     def _build_filters(self) -> QHBoxLayout:
         self.search = SearchField("Rechercher un métier (Ctrl+F)")
@@ -127,6 +126,11 @@ class JobsView(View):
             box.currentIndexChanged.emit(0)
 
     # -- filters -------------------------------------------------------------------------------------------------
+
+    def _filter_changed(self, *_args: object) -> None:
+        self._filter(text=self.search.text(), bands=self.band.currentData() or (),
+                     filiere=self.filiere.currentData(), categorie=self.categorie.currentData(),
+                     direction=self.direction.currentData())
 
     def _filter(self, **changes) -> None:
         self.proxy.set_filters(**changes)

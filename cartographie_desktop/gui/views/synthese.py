@@ -47,7 +47,7 @@ class SynthesisView(View):
         self.basis.addItem("Exposition technique", "technique")
         self.basis.addItem("Exposition retenue par la commune", "retenue")
         self.basis.setAccessibleName("Score utilisé dans la synthèse")
-        self.basis.currentIndexChanged.connect(lambda _i: self.document_changed())
+        self.basis.currentIndexChanged.connect(self._basis_changed)
         basis_label = QLabel("&Score utilisé :")
         basis_label.setBuddy(self.basis)
         self.note = QLabel()
@@ -92,6 +92,9 @@ class SynthesisView(View):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.scroll)
+
+    def _basis_changed(self, _index: int) -> None:
+        self.document_changed()
 
     def aggregates(self) -> Aggregates | None:
         if self.document is None:
