@@ -147,6 +147,7 @@ class MainWindow(QMainWindow):
         self.history = QUndoView()
         self.history.setEmptyLabel("Projet ouvert")
         self.history.setAccessibleName("Historique des modifications")
+        self.history.setMinimumWidth(260)
         self.history_dock = QDockWidget("Historique des modifications", self)
         self.history_dock.setObjectName("history")
         self.history_dock.setWidget(self.history)

@@ -62,6 +62,17 @@ class ScoreBox(QFrame):
         self.setAccessibleName(f"{self.title.text()} {format_score(stats.mean)} {band.label}")
 
 
+def _keep_wide(button: QPushButton, *other_texts: str) -> None:
+    """Give a button the width of its longest wording, so a layout never clips it."""
+    text = button.text()
+    widths = [button.sizeHint().width()]
+    for other in other_texts:
+        button.setText(other)
+        widths.append(button.sizeHint().width())
+    button.setText(text)
+    button.setMinimumWidth(max(widths))
+
+
 class JobDetail(QWidget):
     back = Signal()
 
@@ -139,7 +150,7 @@ class JobDetail(QWidget):
         self.panel.setAccessibleName("Détail de l'activité et des tâches de l'OIT")
         self.panel.setMinimumWidth(300)
 
-    def _build_actions(self) -> QHBoxLayout:
+    def _build_actions(self) -> QVBoxLayout:
         self.exclude_button = QPushButton("&Non exercée dans la commune…")
         self.override_button = QPushButton("&Modifier le score…")
         self.restore_button = QPushButton("Rétablir le score d'&origine")
@@ -157,11 +168,19 @@ class JobDetail(QWidget):
         self.override_button.setToolTip("Remplacer le score de l'activité, avec une raison (Entrée).")
         self.human_button.setToolTip("La commune décide que l'activité reste humaine : elle compte pour 0 dans "
                                      "l'exposition retenue, l'exposition technique ne change pas.")
-        actions = QHBoxLayout()
-        for button in (self.exclude_button, self.override_button, self.restore_button, self.human_button,
-                       self.add_button, self.remove_button):
-            actions.addWidget(button)
-        actions.addStretch(1)
+        # Two rows, each button never narrower than its longest wording: nothing is clipped in a narrow window.
+        _keep_wide(self.exclude_button, "&Réintégrer l'activité")
+        _keep_wide(self.human_button, "Ne plus conserver &humaine")
+        for button in (self.override_button, self.restore_button, self.add_button, self.remove_button):
+            _keep_wide(button)
+        actions = QVBoxLayout()
+        for row_buttons in ((self.exclude_button, self.human_button, self.add_button),
+                            (self.override_button, self.restore_button, self.remove_button)):
+            row = QHBoxLayout()
+            for button in row_buttons:
+                row.addWidget(button)
+            row.addStretch(1)
+            actions.addLayout(row)
         return actions
 
     # -- showing -------------------------------------------------------------------------------------------------
@@ -216,9 +235,10 @@ class JobDetail(QWidget):
                                         f"écart type {format_score(tech.sd)} ; {tech.ilo_category_label} "
                                         f"({INDEX_LABELS[document.index].split(' (')[0]}).")
         human = sum(1 for a in self.result.activities if a.kept_human and a.active)
+        counted = "comptée" if human == 1 else "comptées"
         self.retained.show_stats(kept, "Identique : aucune activité conservée humaine." if not human else
                                  f"{plural(human, 'activité conservée humaine', 'activités conservées humaines')} "
-                                 "par choix de la collectivité, comptée(s) pour 0.")
+                                 f"par choix de la collectivité, {counted} pour 0.")
         if current is not None:
             row = self.model.row_of(current.id)
             if row >= 0:
