@@ -11,13 +11,14 @@ created or destroyed on a worker thread.
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 log = logging.getLogger(__name__)
@@ -31,22 +32,34 @@ class TaskCancelled(Exception):
 
 
 class _Dispatcher(QObject):
-    call = Signal(object)
+    """Runs callables on the UI thread. Workers put them in a thread-safe queue and emit an argument-less signal:
+    no Python object crosses threads inside Qt's queued connection, and the receiver is a declared slot (PySide
+    6.8+ can crash on cross-thread signals delivered to plain Python callables, PYSIDE-3124)."""
+
+    wake = Signal()
 
     def __init__(self) -> None:
         super().__init__()
-        self.call.connect(self._run, Qt.ConnectionType.QueuedConnection)
+        self.pending: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self.wake.connect(self.drain, Qt.ConnectionType.QueuedConnection)
 
-    @staticmethod
-    def _run(fn: Callable[[], None]) -> None:
-        fn()
+    @Slot()
+    def drain(self) -> None:
+        while True:
+            try:
+                fn = self.pending.get_nowait()
+            except queue.Empty:
+                return
+            fn()
 
 
 _DISPATCHER: list[_Dispatcher] = []  # created on first use, on the UI thread; lives as long as the program
 
 
 def _on_main(fn: Callable[[], None]) -> None:
-    _DISPATCHER[0].call.emit(fn)
+    dispatcher = _DISPATCHER[0]
+    dispatcher.pending.put(fn)
+    dispatcher.wake.emit()
 
 
 class TaskContext:

@@ -128,3 +128,17 @@ def test_shipped_referentiel_project_renders_every_view(tmp_path, settings, qapp
 def test_settings_are_never_the_real_profile(settings, tmp_path):
     assert isinstance(settings, Settings)
     assert str(tmp_path) in settings._s.fileName()
+
+
+@pytest.mark.usefixtures("qapp")
+def test_screenshot_with_the_2023_index(tmp_path, ref, settings, project_path, monkeypatch):
+    seen = {}
+
+    def record(window, view, path):
+        seen["index"] = window.document.index
+        seen["row"] = window.views["metiers"].model.row(0).result.technical.index
+
+    monkeypatch.setattr(app, "render", record)
+    argv = [str(project_path), "--index", "2023", "--screenshot", str(tmp_path / "x.png")]
+    assert run_in_process(argv, ref, settings) == 0
+    assert seen == {"index": "2023", "row": "2023"}
