@@ -4,8 +4,8 @@
 `ctx.cancelled` / `ctx.check()` let the work stop early. Callbacks run on the UI thread. A progress dialog appears only
 if the work lasts more than `SHOW_AFTER_MS` (as Anki does), so opening a small project does not flash a dialog.
 
-Results travel to the UI thread through one long-lived QObject (the Anki « taskman » pattern): no QObject is ever
-created or destroyed on a worker thread.
+Results travel to the UI thread through a queue drained by one long-lived UI-thread timer: a worker never calls
+Qt (no signal, no QObject), see `_Dispatcher`.
 """
 
 from __future__ import annotations
@@ -18,12 +18,13 @@ from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 log = logging.getLogger(__name__)
 
 SHOW_AFTER_MS = 600
+POLL_MS = 25
 _REPORT_EVERY_S = 0.05
 
 
@@ -32,34 +33,34 @@ class TaskCancelled(Exception):
 
 
 class _Dispatcher(QObject):
-    """Runs callables on the UI thread. Workers put them in a thread-safe queue and emit an argument-less signal:
-    no Python object crosses threads inside Qt's queued connection, and the receiver is a declared slot (PySide
-    6.8+ can crash on cross-thread signals delivered to plain Python callables, PYSIDE-3124)."""
-
-    wake = Signal()
+    """Runs callables on the UI thread. Workers only put them in a thread-safe queue; a UI-thread timer drains it
+    while work is under way, so a worker never calls Qt (no signal, no QObject touched off the UI thread).
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self.pending: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
-        self.wake.connect(self.drain, Qt.ConnectionType.QueuedConnection)
+        self.timer = QTimer(self)
+        self.timer.setInterval(POLL_MS)
+        self.timer.timeout.connect(self.drain)
 
-    @Slot()
     def drain(self) -> None:
         while True:
             try:
                 fn = self.pending.get_nowait()
             except queue.Empty:
-                return
+                break
             fn()
+        if not _ACTIVE and self.pending.empty():
+            self.timer.stop()
 
 
 _DISPATCHER: list[_Dispatcher] = []  # created on first use, on the UI thread; lives as long as the program
 
 
 def _on_main(fn: Callable[[], None]) -> None:
-    dispatcher = _DISPATCHER[0]
-    dispatcher.pending.put(fn)
-    dispatcher.wake.emit()
+    """From any thread: run `fn` on the UI thread soon (within POLL_MS)."""
+    _DISPATCHER[0].pending.put(fn)
 
 
 class TaskContext:
@@ -180,6 +181,7 @@ def run_task(parent: QWidget | None, work: Callable[[TaskContext], Any], *, titl
     task = Task(parent, title, label, cancellable=cancellable, on_done=on_done, on_error=on_error,
                 on_cancel=on_cancel)
     _ACTIVE.add(task)
+    _DISPATCHER[0].timer.start()
 
     def body() -> None:
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from cartographie_desktop.gui import tasks
@@ -97,3 +98,23 @@ def _alive(widget) -> bool:
     import shiboken6
 
     return shiboken6.isValid(widget)
+
+
+@pytest.mark.slow
+def test_many_tasks_reporting_often_never_corrupt_the_interpreter(qtbot):
+    """Thousands of results and reports from pool threads (a pattern that crashed with cross-thread signals)."""
+    finished = []
+    reports = []
+
+    def work(ctx, n):
+        data = [{"n": n, "k": k} for k in range(50)]
+        for k in range(20):
+            tasks._on_main(lambda k=k: reports.append(k))
+        return len(data)
+
+    for n in range(1500):
+        tasks.run_task(None, lambda ctx, n=n: work(ctx, n), title="Essai", label="…", on_done=finished.append,
+                       show_after_ms=60_000)
+    qtbot.waitUntil(lambda: len(finished) == 1500, timeout=60_000)
+    assert set(finished) == {50}
+    assert len(reports) == 1500 * 20
