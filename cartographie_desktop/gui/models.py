@@ -23,7 +23,6 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from cartographie_desktop.core.model import (
     FILIERES,
-    SEXES,
     STATUSES,
     Decision,
     DecisionKind,
@@ -481,10 +480,6 @@ class PostTableModel(_TableModel):
             haystacks.append(f"{title_key} {label_key} {folded(post.grade)} {folded(post.direction)}")
         return _PostFacts(codes, labels, keys, states, bands, haystacks)
 
-    def job_code(self, post: Post) -> str | None:
-        assert self._document is not None
-        return self._document.project.job_of(post)
-
     def match_state(self, post: Post) -> str:
         assert self._document is not None
         project = self._document.project
@@ -506,13 +501,6 @@ class PostTableModel(_TableModel):
         if state == MatchStatus.AUTO.value and match.confidence < 1.0:
             return f"Automatique ({format_number(match.confidence * 100)} %)"
         return MatchStatus(state).label
-
-    def band(self, post: Post) -> Band | None:
-        code = self.job_code(post)
-        if code is None or self._document is None:
-            return None
-        result = self._document.results().get(code)
-        return result.technical.band if result else None
 
     def _display(self, i: int, col: int) -> str:
         post, facts = self._posts[i], self.facts()
@@ -994,5 +982,3 @@ class ReferentielFilterProxy(QSortFilterProxyModel):
         key = model.search_key(source_row)
         return all(word in key for word in self._words)
 
-
-SEX_LABELS = SEXES

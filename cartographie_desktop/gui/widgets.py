@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, Qt, Signal
-from PySide6.QtGui import QFont, QKeyEvent, QKeySequence
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -128,22 +126,3 @@ class KeyFigure(QFrame):
         if caption is not None:
             self.caption.setText(caption)
         self.setAccessibleName(f"{value} {self.caption.text()}")
-
-
-class ShortcutFilter(QObject):
-    """Calls `handler` when one of `keys` is pressed in the watched widget (Escape to go back, say)."""
-
-    def __init__(self, keys: list[QKeySequence.StandardKey | Qt.Key], handler: Callable[[], None],
-                 parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._keys = keys
-        self._handler = handler
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            for key in self._keys:
-                if (isinstance(key, Qt.Key) and event.key() == key) or (
-                        isinstance(key, QKeySequence.StandardKey) and event.matches(key)):
-                    self._handler()
-                    return True
-        return False

@@ -4,12 +4,13 @@ example commune copied into a temporary folder, and a check that no worker threa
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QThreadPool
 
-from cartographie_desktop.gui import demo, dialogs, errors
+from cartographie_desktop.gui import demo, dialogs, errors, tasks
 from cartographie_desktop.gui.settings import Settings
 from cartographie_desktop.io.store import ProjectStore
 from tests.gui import gui_factory
@@ -30,6 +31,10 @@ def no_thread_left(qapp):
     pool = QThreadPool.globalInstance()
     assert pool.waitForDone(10_000), "a worker thread is still running 10 s after the test"
     assert pool.activeThreadCount() == 0
+    deadline = time.monotonic() + 5
+    while tasks.active_tasks() and time.monotonic() < deadline:  # results still on their way to the UI thread
+        qapp.processEvents()
+    assert tasks.active_tasks() == 0
 
 
 class Shown:
