@@ -1,0 +1,603 @@
+"""Staffing-table job titles → référentiel jobs.
+
+A title is first normalised (case, accents, abbreviations, feminine and inclusive forms, noise such as « (H/F) » or
+« TNC 17h30 »). An exact match on a job's label or synonym is certain. Otherwise every label and synonym is scored by
+an IDF-weighted soft token match: each word of the title is paired with its closest word of the candidate (typos
+tolerated through rapidfuzz's Indel ratio), rare words (« atsem », « voirie ») weigh more than common ones
+(« agent »), and the score is the harmonic mean of how much of the title and how much of the candidate are covered.
+Word order does not matter, a missing or extra word costs what it weighs. On the evaluation set
+(`tests/data/matching_eval.csv`) this beats rapidfuzz's ready-made scorers (see `benchmarks/bench_matching.py`).
+
+Grade and filière only break ties between close candidates. A match whose confidence is under `AUTO_THRESHOLD`, or
+too close to the runner-up, is left *à vérifier* (`job_code=None`) with its suggestions: a wrong automatic match is
+worse than a question.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from cartographie_desktop.core.model import MatchStatus, Post, TitleMatch
+from cartographie_desktop.core.referentiel import Grade, Referentiel
+from cartographie_desktop.core.text import fold
+
+# Calibrated on tests/data/matching_eval.csv (see CONTRIBUTING.md, « Correspondance des intitulés »).
+AUTO_THRESHOLD = 0.75  # a fuzzy match at or above this, with enough margin, is taken automatically
+MARGIN = 0.08  # the best job must lead the runner-up by this much, else its confidence is cut by the shortfall
+FUZZY_CAP = 0.99  # 1.0 is kept for exact matches
+EXACT_SHARED = 0.85  # a synonym that several jobs share: below the threshold unless the context decides
+CONTEXT_FILIERE_BONUS = 0.04  # the job admits the title's filière
+CONTEXT_CATEGORIE_BONUS = 0.02  # the job admits the title's catégorie
+TOKEN_CUTOFF = 80.0  # two words closer than this (rapidfuzz ratio) count as the same word with a typo
+PREFIX_SIMILARITY = 0.85  # an unknown shortening (« admin », « biblio ») of a known word
+STEM_SIMILARITY = 0.7  # words sharing their first STEM_LENGTH letters (« animateur », « animation »)
+STEM_LENGTH = 6
+UNION_SHARE = 0.5  # how much a title's words found anywhere in the job's label and synonyms count
+SUGGESTIONS = 3
+# Words that place a post rather than describe it (« agent d'accueil mairie »): they count for a quarter.
+CONTEXT_WORDS = frozenset({
+    "mairie", "maire", "commune", "communal", "municipal", "ville", "collectivite", "intercommunal", "elu",
+})
+# Words that say a rank or a role but not a trade. A title made of them only (« Chargé de mission », « Chef de
+# service », « Agent ») is never matched automatically, however close a synonym looks.
+ROLE_WORDS = frozenset({
+    "agent", "responsable", "chef", "charge", "mission", "directeur", "direction", "adjoint", "assistant",
+    "gestionnaire", "service", "referent", "coordinateur", "technicien", "employe", "ouvrier", "collaborateur",
+    "conseiller", "cadre", "attache", "secretaire", "operateur", "intervenant", "personnel", "poste", "fonction",
+    "emploi", "divers", "general", "superieur", "sous", "delegue", "aide", "auxiliaire", "redacteur", "manager",
+    "encadrant",
+    "vacant", "autre", "equipe", "pole", "unite", "cellule", "bureau",
+})
+# Role words that titles swap freely (« chargée de la comptabilité » is an « agent de comptabilité »).
+ROLE_GROUPS: tuple[frozenset[str], ...] = (
+    frozenset({"agent", "charge", "gestionnaire", "assistant", "employe", "ouvrier", "referent", "operateur",
+               "intervenant"}),
+    frozenset({"responsable", "chef", "directeur", "coordinateur", "manager", "encadrant"}),
+)
+ROLE_SIMILARITY = 0.6
+CONTEXT_WORD_WEIGHT = 0.25
+
+# --- normalisation ----------------------------------------------------------------------------------------------
+
+_FEMININE_SUFFIXES = r"e|es|ne|nes|le|les|fe|ve|ice|rice|trice|euse|ère|ere|ière|iere|sse"
+_DOTTED_ACRONYM = re.compile(r"\b(?:[a-z]\.){2,}(?:[a-z]\b\.?)?")
+_GENDER_TAG = re.compile(r"\(?\s*\b[hf]\s*[/-]\s*[fh]\b\s*\)?")
+_INCLUSIVE_PAREN = re.compile(rf"(?<=[a-zà-ÿ])\s?\((?:{_FEMININE_SUFFIXES})\)(?:s\b)?")
+_INCLUSIVE_DOT = re.compile(rf"(?<=[a-zà-ÿ]{{2}})[·•∙.‧-](?:{_FEMININE_SUFFIXES})(?:[·•∙.‧]s)?\b")
+_INCLUSIVE_SLASH = re.compile(rf"(?<=[a-zà-ÿ]{{2}})\s?/\s?(?:{_FEMININE_SUFFIXES})\b")
+_NOISE_TOKEN = re.compile(
+    r"^(?:\d+(?:[.,]\d+)?(?:h\d*|e|er|ere|eme|em|nd|nde|cl|%)?|\d*h\d+|[0-9]+e?me|1re|1ere|2de)$")
+
+STOP_WORDS = frozenset({
+    "de", "du", "des", "la", "le", "les", "l", "d", "et", "a", "au", "aux", "en", "un", "une", "pour", "sur", "par",
+    "ou", "chez", "dans", "avec",
+    # grade and contract noise that never tells the job apart
+    "territorial", "principal", "classe", "hors", "cl", "titulaire", "stagiaire", "contractuel", "contractuelle",
+    "remplacant", "remplacement", "vacataire", "saisonnier", "cdd", "cdi", "apprenti", "hf", "fh", "tnc", "tc",
+    "ecl", "ecn",
+})
+# Phrases dropped wherever they appear (working time, « poste n° 12 »).
+NOISE_PHRASES: tuple[tuple[str, ...], ...] = (
+    ("temps", "non", "complet"), ("temps", "complet"), ("temps", "partiel"), ("mi", "temps"), ("plein", "temps"),
+    ("poste", "n"), ("poste", "no"), ("poste", "numero"),
+)
+_FEMININE_WORDS = {
+    "hotesse": "hote", "maitresse": "maitre", "cheffe": "chef", "chefe": "chef", "elue": "elu",
+    "menagere": "menager", "seche": "sec",
+}
+_NOT_FEMININE = frozenset({"lycee", "musee", "archive", "sante", "olive", "rive", "derive", "convive", "trophee"})
+_FEMININE_RULES: tuple[tuple[str, str], ...] = (
+    ("trice", "teur"), ("euse", "eur"), ("ienne", "ien"), ("iere", "ier"), ("llere", "ller"), ("ee", "e"),
+    ("ive", "if"), ("ale", "al"), ("elle", "el"), ("ente", "ent"), ("ante", "ant"), ("inte", "int"),
+)
+
+
+def _singular(token: str) -> str:
+    if len(token) <= 3:
+        return token
+    if token.endswith("eaux"):
+        return token[:-1]
+    if token.endswith("aux") and len(token) > 4:
+        return token[:-3] + "al"
+    if token.endswith("eux") and len(token) > 4:
+        return token[:-1]
+    if token.endswith("s") and not token.endswith(("ss", "us", "is")):
+        return token[:-1]
+    return token
+
+
+def _masculine(token: str) -> str:
+    if token in _FEMININE_WORDS:
+        return _FEMININE_WORDS[token]
+    if len(token) < 4 or token in _NOT_FEMININE:
+        return token
+    for suffix, replacement in _FEMININE_RULES:
+        if token.endswith(suffix) and len(token) > len(suffix) + 1:
+            return token[: -len(suffix)] + replacement
+    return token
+
+
+@lru_cache(maxsize=65536)
+def _word_form(token: str) -> str:
+    return _masculine(_singular(token))
+
+
+def _pre_clean(title: str) -> str:
+    """Remove what folding would turn into words: gender tags, inclusive endings, dotted acronyms."""
+    text = " ".join(str(title).split()).casefold()
+    text = _DOTTED_ACRONYM.sub(lambda m: m.group(0).replace(".", ""), text)
+    text = _GENDER_TAG.sub(" ", text)
+    text = _INCLUSIVE_PAREN.sub("", text)
+    text = _INCLUSIVE_SLASH.sub("", text)
+    return _INCLUSIVE_DOT.sub("", text)
+
+
+def _drop_phrases(tokens: list[str]) -> list[str]:
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for phrase in NOISE_PHRASES:
+            if tuple(tokens[i:i + len(phrase)]) == phrase:
+                i += len(phrase)
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
+class Normaliser:
+    """Title → matching key. The same function is applied to titles and to the référentiel's labels and synonyms,
+    so every rewrite only has to be consistent, not linguistically perfect (« archives » and « archive » meet).
+
+    Abbreviations are expanded (« agt » → agent); then every multi-word long form is contracted back to its acronym
+    (« agent de surveillance de la voie publique », « ASVP » and « A.S.V.P. » all become `asvp`), so that a concept
+    of five words weighs as one word and not five.
+    """
+
+    def __init__(self, abbreviations: dict[str, str] | None = None) -> None:
+        self._expand_map: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._contract_map: dict[tuple[str, ...], str] = {}
+        for short, long in sorted((abbreviations or {}).items()):
+            key = tuple(fold(short).split())
+            value = tuple(self._forms(fold(long).split()))
+            if not key or key == value:
+                continue  # a value of stop words only (« pal » → principal) drops the abbreviation
+            self._expand_map[key] = value
+            if len(value) > 1 and len(key) == 1:
+                current = self._contract_map.get(value)
+                if current is None or len(key[0]) < len(current):
+                    self._contract_map[value] = key[0]
+        self._expand_len = max((len(k) for k in self._expand_map), default=0)
+        self._contract_len = max((len(k) for k in self._contract_map), default=0)
+
+    @staticmethod
+    def _forms(tokens: Iterable[str]) -> list[str]:
+        out = []
+        for token in tokens:
+            if len(token) < 2 or token in STOP_WORDS or _NOISE_TOKEN.match(token):
+                continue
+            form = _word_form(token)
+            if form not in STOP_WORDS:
+                out.append(form)
+        return out
+
+    def _contract(self, words: list[str]) -> list[str]:
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            for size in range(min(self._contract_len, len(words) - i), 1, -1):
+                short = self._contract_map.get(tuple(words[i:i + size]))
+                if short is not None:
+                    out.append(short)
+                    i += size
+                    break
+            else:
+                out.append(words[i])
+                i += 1
+        return out
+
+    def tokens(self, title: str, *, expand: bool = True, contract: bool = True) -> list[str]:
+        """The key's words, in order, without repeats."""
+        raw = fold(_pre_clean(title)).split()
+        raw = _drop_phrases([t for t in raw if not _NOISE_TOKEN.match(t)])
+        if expand and self._expand_map:
+            words: list[str] = []
+            i = 0
+            while i < len(raw):
+                for size in range(min(self._expand_len, len(raw) - i), 0, -1):
+                    long = self._expand_map.get(tuple(raw[i:i + size]))
+                    if long is not None:
+                        words.extend(long)
+                        i += size
+                        break
+                else:
+                    words.extend(self._forms([raw[i]]))
+                    i += 1
+        else:
+            words = self._forms(raw)
+        if expand and contract and self._contract_map:
+            words = self._contract(words)
+        return list(dict.fromkeys(words))
+
+    def __call__(self, title: str) -> str:
+        return " ".join(self.tokens(title))
+
+
+# --- the matcher ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TitleContext:
+    """What the staffing table says around a title: used to break ties, never to choose alone."""
+
+    grade: str = ""
+    categorie: str = ""
+    filiere: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Choice:
+    job: int
+    tokens: tuple[str, ...]
+
+
+class Matcher:
+    """Built once per référentiel (`matcher_for`); matching 2 000 distinct titles takes a fraction of a second."""
+
+    def __init__(self, ref: Referentiel, *, threshold: float = AUTO_THRESHOLD, margin: float = MARGIN) -> None:
+        self.ref = ref
+        self.threshold = threshold
+        self.margin = margin
+        self.normalise = Normaliser(ref.abbreviations)
+        self.job_codes: list[str] = sorted(ref.jobs)
+        job_index = {code: i for i, code in enumerate(self.job_codes)}
+
+        # Exact keys: the normalised string, and its sorted words (word order never matters in a title).
+        self._exact: dict[str, set[int]] = {}
+        choices: dict[tuple[int, tuple[str, ...]], None] = {}
+        for code in self.job_codes:
+            job = ref.jobs[code]
+            j = job_index[code]
+            for text in self._variants(job.label, job.synonyms):
+                standard = tuple(self.normalise.tokens(text))
+                if not standard:
+                    continue
+                for key in (" ".join(standard), " ".join(sorted(standard))):
+                    self._exact.setdefault(key, set()).add(j)
+                choices.setdefault((j, standard), None)
+                # Also the long forms (« espaces verst » with a typo is not contracted) and the words as written
+                # (« atsme » is closer to « atsem » than to its long form).
+                for form in (self.normalise.tokens(text, contract=False), self.normalise.tokens(text, expand=False)):
+                    if form:
+                        choices.setdefault((j, tuple(form)), None)
+        self._choices = [_Choice(j, tokens) for j, tokens in choices]
+
+        # Vocabulary and IDF over jobs (a synonym repeated ten times does not make a word common).
+        df: Counter[str] = Counter()
+        for j in range(len(self.job_codes)):
+            df.update({t for c in self._choices if c.job == j for t in c.tokens})
+        self.vocab: list[str] = sorted(df)
+        self._vocab_index = {t: i for i, t in enumerate(self.vocab)}
+        n_jobs = max(len(self.job_codes), 1)
+        self.idf = np.array([self._weight(t, math.log(1.0 + n_jobs / df[t])) for t in self.vocab] + [0.0])
+        self._unknown_weight = math.log(1.0 + n_jobs)
+
+        width = max((len(c.tokens) for c in self._choices), default=1)
+        pad = len(self.vocab)  # index of the all-zero similarity column
+        self._choice_tokens = np.full((len(self._choices), width), pad, dtype=np.int64)
+        for row, choice in enumerate(self._choices):
+            self._choice_tokens[row, : len(choice.tokens)] = [self._vocab_index[t] for t in choice.tokens]
+        self._choice_weights = self.idf[self._choice_tokens]
+        self._choice_wsum = self._choice_weights.sum(axis=1)
+        order = np.argsort([c.job for c in self._choices], kind="stable")
+        self._choice_tokens = self._choice_tokens[order]
+        self._choice_weights = self._choice_weights[order]
+        self._choice_wsum = self._choice_wsum[order]
+        jobs_sorted = np.array([self._choices[i].job for i in order], dtype=np.int64)
+        self._job_starts = np.searchsorted(jobs_sorted, np.arange(len(self.job_codes)))
+        self._jobs_with_choices = np.zeros(len(self.job_codes), dtype=bool)
+        self._jobs_with_choices[np.unique(jobs_sorted)] = True
+        self._choice_columns = [np.ascontiguousarray(self._choice_tokens[:, i]) for i in range(width)]
+        # For each choice, the rank of its job among the jobs that have choices (to spread per-job values).
+        self._choice_job_rank = np.searchsorted(np.flatnonzero(self._jobs_with_choices), jobs_sorted)
+
+        # Context: which jobs admit which filière / catégorie.
+        self._filiere_mask = {
+            f: np.array([f in ref.jobs[c].filieres for c in self.job_codes]) for f in
+            {f for job in ref for f in job.filieres}}
+        self._categorie_mask = {
+            k: np.array([k in ref.jobs[c].categories for c in self.job_codes]) for k in
+            {k for job in ref for k in job.categories}}
+
+        self._grades: dict[str, Grade] = {}
+        for grade in ref.grades:
+            for text in (grade.label, grade.cadre, *grade.abbreviations):
+                key = self.normalise(text)
+                if key:
+                    self._grades.setdefault(key, grade)
+        self._grade_keys = list(self._grades)
+
+    @staticmethod
+    def _weight(token: str, idf: float) -> float:
+        return idf * CONTEXT_WORD_WEIGHT if token in CONTEXT_WORDS else idf
+
+    @staticmethod
+    def _variants(label: str, synonyms: Iterable[str]) -> list[str]:
+        """The label, its « / »-separated parts (« Jardinier / Agent des espaces verts »), and the synonyms."""
+        texts = [label, *synonyms]
+        for text in list(texts):
+            if "/" in text:
+                texts.extend(part for part in text.split("/") if len(part.strip()) > 2)
+        return texts
+
+    # -- grades -------------------------------------------------------------------------------------------------
+
+    def grade_info(self, grade: str) -> Grade | None:
+        """The grade table's entry for a grade as typed (« Adjt adm. princ. 2e cl. »), or None."""
+        key = self.normalise(grade)
+        if not key:
+            return None
+        found = self._grades.get(key)
+        if found is None and self._grade_keys:
+            best = process.extractOne(key, self._grade_keys, scorer=fuzz.token_sort_ratio, score_cutoff=90)
+            found = self._grades[best[0]] if best else None
+        return found
+
+    def is_grade(self, title: str) -> bool:
+        """True when a title is only a grade (« Adjoint technique principal ») and so says nothing of the job."""
+        key = self.normalise(title)
+        return bool(key) and key in self._grades
+
+    def context_for(self, grade: str = "", categorie: str = "", filiere: str = "") -> TitleContext:
+        info = self.grade_info(grade) if grade and not (categorie and filiere) else None
+        return TitleContext(
+            grade=grade,
+            categorie=categorie or (info.categorie if info else ""),
+            filiere=filiere or (info.filiere if info else ""),
+        )
+
+    # -- scoring ------------------------------------------------------------------------------------------------
+
+    def _token_similarities(self, tokens: Sequence[str]) -> np.ndarray:
+        """(len(tokens), len(vocab) + 1) similarities in [0, 1]; exact, typo (Indel ratio) or known prefix."""
+        sims = np.zeros((len(tokens), len(self.vocab) + 1), dtype=np.float64)
+        if not tokens or not self.vocab:
+            return sims
+        ratios = process.cdist(tokens, self.vocab, scorer=fuzz.ratio, score_cutoff=TOKEN_CUTOFF, dtype=np.float32)
+        sims[:, : len(self.vocab)] = ratios / 100.0
+        for row, token in enumerate(tokens):
+            if len(token) <= 3:  # short words and acronyms: exact only (« rh » is not « rn »)
+                sims[row, : len(self.vocab)] = 0.0
+            exact = self._vocab_index.get(token)
+            if exact is not None:
+                sims[row, exact] = 1.0
+            if len(token) >= 4:
+                start = bisect.bisect_left(self.vocab, token)
+                end = bisect.bisect_left(self.vocab, token + "\uffff")
+                for i in range(start, end):
+                    if self.vocab[i] != token:
+                        sims[row, i] = max(sims[row, i], PREFIX_SIMILARITY)
+            for group in ROLE_GROUPS:
+                if token in group:
+                    for other in group:
+                        i = self._vocab_index.get(other)
+                        if i is not None and other != token:
+                            sims[row, i] = max(sims[row, i], ROLE_SIMILARITY)
+            if len(token) >= STEM_LENGTH:
+                stem = token[:STEM_LENGTH]
+                start = bisect.bisect_left(self.vocab, stem)
+                end = bisect.bisect_left(self.vocab, stem + "\uffff")
+                for i in range(start, end):
+                    sims[row, i] = max(sims[row, i], STEM_SIMILARITY)
+        return sims
+
+    def _query_weights(self, tokens: Sequence[str], sims: np.ndarray) -> np.ndarray:
+        """A known word weighs its IDF; a misspelt one the IDF of the word it resembles; an unknown one the most."""
+        weights = np.empty(len(tokens))
+        for row, token in enumerate(tokens):
+            exact = self._vocab_index.get(token)
+            if exact is not None:
+                weights[row] = self.idf[exact]
+                continue
+            best = int(np.argmax(sims[row, : len(self.vocab)])) if self.vocab else 0
+            if self.vocab and sims[row, best] >= TOKEN_CUTOFF / 100.0:
+                weights[row] = self.idf[best]
+            else:
+                weights[row] = self._weight(token, self._unknown_weight)
+        return weights
+
+    def _job_scores(self, tokens: Sequence[str], sims: np.ndarray) -> np.ndarray:
+        """Best score of each job over its label and synonyms.
+
+        For one candidate text: how much of the title it covers (blended with how much of the title the job's texts
+        cover together, so « jardinier paysagiste » finds « jardinier » and « ouvrier paysagiste »), how much of the
+        candidate the title covers, and their harmonic mean.
+        """
+        n_jobs = len(self.job_codes)
+        if not tokens or not len(self._choices):
+            return np.zeros(n_jobs)
+        weights = self._query_weights(tokens, sims)
+        columns = self._choice_columns
+        best_per_token = sims[:, columns[0]]  # (k, C): each title word's best partner in each choice
+        for column in columns[1:]:
+            np.maximum(best_per_token, sims[:, column], out=best_per_token)
+        starts = self._job_starts[self._jobs_with_choices]
+        covered_query = (weights @ best_per_token) / weights.sum()  # (C,)
+        if UNION_SHARE:
+            union = (weights @ np.maximum.reduceat(best_per_token, starts, axis=1)) / weights.sum()  # (J',)
+            covered_query = (1.0 - UNION_SHARE) * covered_query + UNION_SHARE * union[self._choice_job_rank]
+        best_per_word = sims.max(axis=0)[self._choice_tokens]  # (C, L): each choice word's best title partner
+        covered_choice = (best_per_word * self._choice_weights).sum(axis=1) / self._choice_wsum  # (C,)
+        total = covered_query + covered_choice
+        f1 = np.divide(2.0 * covered_query * covered_choice, total, out=np.zeros_like(total), where=total > 0)
+        out = np.zeros(n_jobs)
+        out[self._jobs_with_choices] = np.maximum.reduceat(f1, starts)
+        return out
+
+    def _context_bonus(self, context: TitleContext | None) -> np.ndarray:
+        bonus = np.zeros(len(self.job_codes))
+        if context is None:
+            return bonus
+        if context.filiere in self._filiere_mask:
+            bonus += CONTEXT_FILIERE_BONUS * self._filiere_mask[context.filiere]
+        if context.categorie in self._categorie_mask:
+            bonus += CONTEXT_CATEGORIE_BONUS * self._categorie_mask[context.categorie]
+        return bonus
+
+    def _decide(self, title: str, scores: np.ndarray, *, exact: bool) -> TitleMatch:
+        order = np.argsort(-scores, kind="stable")[:SUGGESTIONS]
+        ranked = [(self.job_codes[i], float(scores[i])) for i in order if scores[i] > 0]
+        if not ranked:
+            return TitleMatch(title, None, 0.0, MatchStatus.TO_CHECK, ())
+        best_code, best = ranked[0]
+        runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+        confidence = best - max(0.0, self.margin - (best - runner_up))
+        if not exact:
+            confidence = min(confidence, FUZZY_CAP)
+        confidence = round(max(0.0, min(1.0, confidence)), 4)
+        # Suggestions never show more confidence than the best one (its margin penalty applies to them too).
+        alternatives = ((best_code, confidence),
+                        *((code, round(min(max(score, 0.0), confidence), 4)) for code, score in ranked[1:]))
+        if confidence >= self.threshold:
+            return TitleMatch(title, best_code, confidence, MatchStatus.AUTO, alternatives)
+        return TitleMatch(title, None, confidence, MatchStatus.TO_CHECK, alternatives)
+
+    def match(self, title: str, context: TitleContext | None = None) -> TitleMatch:
+        """The job of one title, with its confidence and up to 3 suggestions (distinct jobs, best first)."""
+        return self.match_many([(title, context)])[0]
+
+    def match_many(self, items: Iterable[tuple[str, TitleContext | None]]) -> list[TitleMatch]:
+        items = list(items)
+        token_lists = [self.normalise.tokens(title) for title, _ in items]
+        distinct = sorted({t for tokens in token_lists for t in tokens})
+        all_sims = self._token_similarities(distinct)
+        row_of = {t: i for i, t in enumerate(distinct)}
+        results = []
+        for (title, context), tokens in zip(items, token_lists, strict=True):
+            results.append(self._match_tokens(title, tokens, all_sims[[row_of[t] for t in tokens]], context))
+        return results
+
+    def _match_tokens(self, title: str, tokens: list[str], sims: np.ndarray,
+                      context: TitleContext | None) -> TitleMatch:
+        if not tokens:
+            return TitleMatch(title, None, 0.0, MatchStatus.TO_CHECK, ())
+        bonus = self._context_bonus(context)
+        exact = self._exact.get(" ".join(tokens)) or self._exact.get(" ".join(sorted(tokens)))
+        fuzzy = np.minimum(self._job_scores(tokens, sims), FUZZY_CAP)
+        if exact and len(exact) == 1:
+            (j,) = exact
+            fuzzy[j] = 0.0
+            others = [(self.job_codes[i], round(float(fuzzy[i]), 4))
+                      for i in np.argsort(-fuzzy, kind="stable")[: SUGGESTIONS - 1] if fuzzy[i] > 0]
+            code = self.job_codes[j]
+            return TitleMatch(title, code, 1.0, MatchStatus.AUTO, ((code, 1.0), *others))
+        if exact:  # the same synonym in several jobs: only the context can choose
+            scores = np.minimum(fuzzy + bonus, EXACT_SHARED - self.margin)
+            for j in exact:
+                scores[j] = EXACT_SHARED + bonus[j]
+            return self._decide(title, scores, exact=False)
+        scores = fuzzy + bonus
+        match = self._decide(title, scores, exact=False)
+        if match.job_code is not None and (
+                " ".join(tokens) in self._grades or all(t in ROLE_WORDS or t in CONTEXT_WORDS for t in tokens)):
+            # A grade or a bare role says nothing of the trade (« Adjoint technique » may clean, drive or garden;
+            # « Chef de service » of which service?): ask.
+            capped = min(match.confidence, round(self.threshold - 0.01, 4))
+            return TitleMatch(title, None, capped, MatchStatus.TO_CHECK,
+                              ((match.alternatives[0][0], capped), *match.alternatives[1:]))
+        return match
+
+    def suggest(self, text: str, limit: int = 10) -> list[tuple[str, float]]:
+        """Jobs for a search box: the best `limit` jobs for a free text, with their scores."""
+        tokens = self.normalise.tokens(text)
+        if not tokens:
+            return []
+        scores = self._job_scores(tokens, self._token_similarities(tokens))
+        order = np.argsort(-scores, kind="stable")[:limit]
+        return [(self.job_codes[i], round(float(scores[i]), 4)) for i in order if scores[i] > 0]
+
+
+# --- per-référentiel cache and the per-post entry point ----------------------------------------------------------
+
+_CACHE: dict[int, tuple[Referentiel, Matcher]] = {}
+_CACHE_SIZE = 4
+
+
+def matcher_for(ref: Referentiel) -> Matcher:
+    """The matcher of a référentiel, built once (the référentiel is kept alive with it, so its id stays unique)."""
+    cached = _CACHE.get(id(ref))
+    if cached is not None and cached[0] is ref:
+        return cached[1]
+    matcher = Matcher(ref)
+    if len(_CACHE) >= _CACHE_SIZE:
+        _CACHE.pop(next(iter(_CACHE)))
+    _CACHE[id(ref)] = (ref, matcher)
+    return matcher
+
+
+def _most_common(values: Iterable[str]) -> str:
+    counts = Counter(v for v in values if v)
+    if not counts:
+        return ""
+    top = max(counts.values())
+    return min(v for v, n in counts.items() if n == top)  # ties: alphabetical, so that runs are reproducible
+
+
+def title_contexts(posts: Iterable[Post], matcher: Matcher) -> dict[str, tuple[str, TitleContext]]:
+    """For each distinct folded title: its most frequent spelling, and the most frequent grade, catégorie and
+    filière among its posts (a filière or catégorie missing from the file is taken from the grade table)."""
+    spellings: dict[str, Counter[str]] = {}
+    grades: dict[str, list[str]] = {}
+    filieres: dict[str, list[str]] = {}
+    categories: dict[str, list[str]] = {}
+    grade_cache: dict[str, Grade | None] = {}
+    for post in posts:
+        key = post.title_key
+        spellings.setdefault(key, Counter())[post.title.strip()] += post.headcount or 1
+        grades.setdefault(key, []).append(post.grade)
+        filiere, categorie = post.filiere, post.categorie
+        if post.grade and not (filiere and categorie):
+            if post.grade not in grade_cache:
+                grade_cache[post.grade] = matcher.grade_info(post.grade)
+            info = grade_cache[post.grade]
+            if info is not None:
+                filiere = filiere or info.filiere
+                categorie = categorie or info.categorie
+        filieres.setdefault(key, []).append(filiere)
+        categories.setdefault(key, []).append(categorie)
+    out = {}
+    for key, counts in spellings.items():
+        top = max(counts.values())
+        title = min(s for s, n in counts.items() if n == top)
+        out[key] = (title, TitleContext(grade=_most_common(grades[key]), categorie=_most_common(categories[key]),
+                                        filiere=_most_common(filieres[key])))
+    return out
+
+
+def match_posts(posts: Sequence[Post], ref: Referentiel, *, file_filiere: str = "") -> dict[str, TitleMatch]:
+    """One `TitleMatch` per distinct folded title of the posts (the key of `Project.matches`).
+
+    `file_filiere` is the filière a whole file or sheet is about (« Filière technique » sub-heading…), used when a
+    title's posts carry none.
+    """
+    matcher = matcher_for(ref)
+    contexts = title_contexts(posts, matcher)
+    keys = sorted(k for k in contexts if k)
+    items = []
+    for key in keys:
+        title, context = contexts[key]
+        if file_filiere and not context.filiere:
+            context = TitleContext(context.grade, context.categorie, file_filiere)
+        items.append((title, context))
+    return dict(zip(keys, matcher.match_many(items), strict=True))
+
