@@ -49,6 +49,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", required=True)
     _add_index(p)
 
+    p = sub.add_parser("import", help="importer un tableau des effectifs dans un nouveau projet")
+    p.add_argument("file", type=Path, help="tableau des effectifs (xlsx, xls, ods, csv, xml)")
+    p.add_argument("-o", "--output", type=Path, required=True, help="projet .carto à créer")
+    p.add_argument("--sheet", default=None, help="feuille à lire (défaut : celle qui contient le tableau)")
+    p.add_argument("--commune", default=None, help="nom de la commune (défaut : lu dans l'en-tête du fichier)")
+    p.add_argument("--year", type=int, default=None, help="année du tableau (défaut : lue dans le fichier)")
+    p.add_argument("--force", action="store_true", help="remplacer le projet s'il existe déjà")
+    p.add_argument("--json", action="store_true", help="le compte rendu en JSON")
+
     p = sub.add_parser("summary", help="les résultats d'un projet")
     _add_project(p)
     p.add_argument("--json", action="store_true", required=True)
@@ -92,6 +101,39 @@ def load_project(args: argparse.Namespace):
         raise UserError(str(exc)) from exc
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    """Headless import: exit 0 once the project is written (row warnings allowed), 2 when the file cannot be used."""
+    try:
+        from cartographie_desktop.io import importer
+        from cartographie_desktop.io.staffing import StaffingError
+        from cartographie_desktop.io.store import StoreError
+    except ImportError as exc:  # the readers are not part of this build yet
+        raise UserError(f"L'import des tableaux des effectifs n'est pas disponible : {exc}") from exc
+
+    name = args.file.name
+    if not args.file.is_file():
+        raise UserError(f"Le fichier « {name} » est introuvable.")
+    try:
+        report = importer.import_file(args.file, args.output, sheet=args.sheet, commune=args.commune,
+                                      year=args.year, overwrite=args.force)
+    except (StaffingError, StoreError) as exc:
+        raise UserError(str(exc)) from exc
+    except PermissionError as exc:
+        raise UserError(f"Accès refusé à « {Path(exc.filename or name).name} » : fermez-le s'il est ouvert dans "
+                        "un autre programme, ou vérifiez vos droits.") from exc
+    except OSError as exc:
+        raise UserError(f"« {name} » n'a pas pu être lu : {exc.strerror or exc}.") from exc
+    except (ValueError, KeyError, IndexError, TypeError, UnicodeError, MemoryError) as exc:
+        # A file the readers did not foresee: say so in one line rather than show their insides.
+        raise UserError(f"« {name} » n'a pas pu être importé : contenu inattendu ({type(exc).__name__}). "
+                        "Enregistrez-le au format Excel (.xlsx) et réessayez.") from exc
+    if args.json:
+        _print_json(report.to_json())
+    else:
+        sys.stdout.write(report.summary_fr() + "\n")
+    return EXIT_OK
+
+
 def cmd_summary(args: argparse.Namespace) -> int:
     from cartographie_desktop.core import referentiel
     from cartographie_desktop.core.summary import summary
@@ -102,6 +144,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "import": cmd_import,
     "referentiel": cmd_referentiel,
     "summary": cmd_summary,
 }
