@@ -236,7 +236,10 @@ def load_from(root: Path, ilo_dir: Path) -> Referentiel:
             for _, _, row in _rows(_parts(root, "grades"))
         ]
         where = "abreviations.csv"
-        abbreviations = {row["abreviation"]: row["forme_longue"] for _, _, row in _rows(_parts(root, "abreviations"))}
+        abbreviations: dict[str, str] = {}
+        for _, _, row in _rows(_parts(root, "abreviations")):
+            # An abbreviation may have several rows, most frequent meaning first: keep that one.
+            abbreviations.setdefault(row["abreviation"], row["forme_longue"])
     except (KeyError, ValueError, OSError, csv.Error) as exc:
         raise ReferentielError(f"Référentiel des métiers illisible ({where}) : {exc}") from exc
 
