@@ -3,6 +3,7 @@
     python scripts/eval_matching.py                      # shipped référentiel, prints precision and the errors
     python scripts/eval_matching.py --mini               # the test fixture référentiel
     python scripts/eval_matching.py --sweep              # precision / share à vérifier for several thresholds
+    python scripts/eval_matching.py --compare            # best operating point of ours vs rapidfuzz's scorers
 
 « aucun » rows must stay *à vérifier*; any automatic match on them counts as a wrong automatic match.
 """
@@ -17,6 +18,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+from rapidfuzz import fuzz, process  # noqa: E402
 
 from cartographie_desktop.core import referentiel  # noqa: E402
 from cartographie_desktop.core.matching import Matcher  # noqa: E402
@@ -92,18 +96,72 @@ def evaluate(matcher: Matcher, rows: list[Row], verbose: bool = False) -> Figure
     return fig
 
 
+class RapidfuzzBaseline(Matcher):
+    """The same matcher (normalisation, exact synonyms, margin, threshold, grade rule) with its fuzzy step
+    replaced by one of rapidfuzz's whole-string scorers over the same normalised labels and synonyms."""
+
+    def __init__(self, ref, scorer, **kwargs) -> None:
+        super().__init__(ref, **kwargs)
+        self._scorer = scorer
+        self._texts = [" ".join(c.tokens) for c in self._choices]
+        self._jobs = np.array([c.job for c in self._choices])
+
+    def _job_scores(self, tokens, sims):
+        scores = np.asarray(process.cdist([" ".join(tokens)], self._texts, scorer=self._scorer), dtype=float)[0]
+        out = np.zeros(len(self.job_codes))
+        np.maximum.at(out, self._jobs, scores / 100.0)
+        return out
+
+
+def _blend(a, b, **kwargs):
+    return 0.5 * fuzz.token_set_ratio(a, b, **kwargs) + 0.5 * fuzz.token_sort_ratio(a, b, **kwargs)
+
+
+SCORERS = {"ratio": fuzz.ratio, "token_sort_ratio": fuzz.token_sort_ratio,
+           "token_set_ratio": fuzz.token_set_ratio, "WRatio": fuzz.WRatio, "QRatio": fuzz.QRatio,
+           "0.5 token_set + 0.5 token_sort": _blend}
+THRESHOLDS = [round(0.50 + 0.01 * i, 2) for i in range(50)]
+
+
+def best_operating_point(build, rows: list[Row], target: float = 0.97) -> tuple[float, Figures] | None:
+    """The threshold that matches the most titles right automatically while keeping precision ≥ target."""
+    best = None
+    for threshold in THRESHOLDS:
+        fig = evaluate(build(threshold), rows)
+        if fig.precision >= target and (best is None or fig.auto_correct > best[1].auto_correct):
+            best = (threshold, fig)
+    return best
+
+
+def compare(ref, rows: list[Row]) -> None:
+    candidates = {"ours (IDF soft tokens)": lambda t: Matcher(ref, threshold=t)}
+    for name, scorer in SCORERS.items():
+        candidates[f"rapidfuzz {name}"] = lambda t, scorer=scorer: RapidfuzzBaseline(ref, scorer, threshold=t)
+    for name, build in candidates.items():
+        found = best_operating_point(build, rows)
+        if found is None:
+            print(f"{name:40} : aucune précision ≥ 0,97")
+        else:
+            print(f"{name:40} : seuil {found[0]:.2f} · {found[1].line()}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--mini", action="store_true", help="le référentiel de test")
     parser.add_argument("--sweep", action="store_true", help="plusieurs seuils")
     parser.add_argument("--quiet", action="store_true")
+    parser.add_argument("--compare", action="store_true", help="contre les scoreurs de rapidfuzz")
+    parser.add_argument("--referentiel", type=Path, default=None, help="un autre dossier de référentiel")
     args = parser.parse_args()
-    root = MINI if args.mini else ROOT / "data" / "referentiel"
+    root = args.referentiel or (MINI if args.mini else ROOT / "data" / "referentiel")
     ref = referentiel.load_from(root, ROOT / "data" / "ilo")
     rows = load_eval()
     unknown = sorted({r.expected for r in rows if r.expected and r.expected not in ref.jobs})
     if unknown:
         print("codes attendus absents du référentiel :", ", ".join(unknown))
+    if args.compare:
+        compare(ref, rows)
+        return
     if args.sweep:
         for threshold in (0.65, 0.70, 0.75, 0.78, 0.80, 0.82, 0.85, 0.88, 0.90):
             for margin in (0.04, 0.08, 0.12):

@@ -6,7 +6,8 @@ an IDF-weighted soft token match: each word of the title is paired with its clos
 tolerated through rapidfuzz's Indel ratio), rare words (« atsem », « voirie ») weigh more than common ones
 (« agent »), and the score is the harmonic mean of how much of the title and how much of the candidate are covered.
 Word order does not matter, a missing or extra word costs what it weighs. On the evaluation set
-(`tests/data/matching_eval.csv`) this beats rapidfuzz's ready-made scorers (see `benchmarks/bench_matching.py`).
+(`tests/data/matching_eval.csv`) it beats rapidfuzz's ready-made scorers used the same way (`scripts/eval_matching.py
+--compare`).
 
 Grade and filière only break ties between close candidates. A match whose confidence is under `AUTO_THRESHOLD`, or
 too close to the runner-up, is left *à vérifier* (`job_code=None`) with its suggestions: a wrong automatic match is
@@ -30,7 +31,7 @@ from cartographie_desktop.core.model import MatchStatus, Post, TitleMatch
 from cartographie_desktop.core.referentiel import Grade, Referentiel
 from cartographie_desktop.core.text import fold
 
-# Calibrated on tests/data/matching_eval.csv (see CONTRIBUTING.md, « Correspondance des intitulés »).
+# Calibrated on tests/data/matching_eval.csv: `python scripts/eval_matching.py --sweep` / `--compare`.
 AUTO_THRESHOLD = 0.75  # a fuzzy match at or above this, with enough margin, is taken automatically
 MARGIN = 0.08  # the best job must lead the runner-up by this much, else its confidence is cut by the shortfall
 FUZZY_CAP = 0.99  # 1.0 is kept for exact matches
@@ -92,7 +93,7 @@ NOISE_PHRASES: tuple[tuple[str, ...], ...] = (
 )
 _FEMININE_WORDS = {
     "hotesse": "hote", "maitresse": "maitre", "cheffe": "chef", "chefe": "chef", "elue": "elu",
-    "menagere": "menager", "seche": "sec",
+    "menagere": "menager",
 }
 _NOT_FEMININE = frozenset({"lycee", "musee", "archive", "sante", "olive", "rive", "derive", "convive", "trophee"})
 _FEMININE_RULES: tuple[tuple[str, str], ...] = (
@@ -131,6 +132,9 @@ def _word_form(token: str) -> str:
     return _masculine(_singular(token))
 
 
+_NOISE_FORMS = tuple(tuple(_word_form(t) for t in phrase) for phrase in NOISE_PHRASES)
+
+
 def _pre_clean(title: str) -> str:
     """Remove what folding would turn into words: gender tags, inclusive endings, dotted acronyms."""
     text = " ".join(str(title).split()).casefold()
@@ -141,11 +145,11 @@ def _pre_clean(title: str) -> str:
     return _INCLUSIVE_DOT.sub("", text)
 
 
-def _drop_phrases(tokens: list[str]) -> list[str]:
+def _drop_phrases(tokens: list[str], phrases: tuple[tuple[str, ...], ...]) -> list[str]:
     out: list[str] = []
     i = 0
     while i < len(tokens):
-        for phrase in NOISE_PHRASES:
+        for phrase in phrases:
             if tuple(tokens[i:i + len(phrase)]) == phrase:
                 i += len(phrase)
                 break
@@ -209,7 +213,8 @@ class Normaliser:
     def tokens(self, title: str, *, expand: bool = True, contract: bool = True) -> list[str]:
         """The key's words, in order, without repeats."""
         raw = fold(_pre_clean(title)).split()
-        raw = _drop_phrases([t for t in raw if not _NOISE_TOKEN.match(t)])
+        # Noise goes before expansion: « tnc » must not become « temps non complet » words.
+        raw = _drop_phrases([t for t in raw if not _NOISE_TOKEN.match(t) and t not in STOP_WORDS], NOISE_PHRASES)
         if expand and self._expand_map:
             words: list[str] = []
             i = 0
@@ -225,6 +230,7 @@ class Normaliser:
                     i += 1
         else:
             words = self._forms(raw)
+        words = _drop_phrases(words, _NOISE_FORMS)  # an abbreviation may expand to working time (« tp »)
         if expand and contract and self._contract_map:
             words = self._contract(words)
         return list(dict.fromkeys(words))
