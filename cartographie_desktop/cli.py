@@ -103,16 +103,19 @@ def load_project(args: argparse.Namespace):
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Headless import: exit 0 once the project is written (row warnings allowed), 2 when the file cannot be used."""
-    try:
-        from cartographie_desktop.io import importer
-        from cartographie_desktop.io.staffing import StaffingError
-        from cartographie_desktop.io.store import StoreError
-    except ImportError as exc:  # the readers are not part of this build yet
-        raise UserError(f"L'import des tableaux des effectifs n'est pas disponible : {exc}") from exc
+    from cartographie_desktop.io import importer
+    from cartographie_desktop.io.store import StoreError
 
     name = args.file.name
     if not args.file.is_file():
         raise UserError(f"Le fichier « {name} » est introuvable.")
+    try:
+        importer.project_path(args.output)
+        from cartographie_desktop.io.staffing import StaffingError
+    except StoreError as exc:
+        raise UserError(str(exc)) from exc
+    except ImportError as exc:  # the readers are not part of this build yet
+        raise UserError(f"L'import des tableaux des effectifs n'est pas disponible : {exc}") from exc
     try:
         report = importer.import_file(args.file, args.output, sheet=args.sheet, commune=args.commune,
                                       year=args.year, overwrite=args.force)
