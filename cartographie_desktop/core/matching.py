@@ -132,6 +132,8 @@ def _word_form(token: str) -> str:
     return _masculine(_singular(token))
 
 
+_PARENTHESIS = re.compile(r"\(([^()]*)\)")
+_ALTERNATIVES = re.compile(r"\s+[/–—]\s+")
 _NOISE_FORMS = tuple(tuple(_word_form(t) for t in phrase) for phrase in NOISE_PHRASES)
 
 
@@ -231,9 +233,10 @@ class Normaliser:
         else:
             words = self._forms(raw)
         words = _drop_phrases(words, _NOISE_FORMS)  # an abbreviation may expand to working time (« tp »)
+        words = list(dict.fromkeys(words))  # « Policier municipal / Policière municipale » says it once
         if expand and contract and self._contract_map:
-            words = self._contract(words)
-        return list(dict.fromkeys(words))
+            words = list(dict.fromkeys(self._contract(words)))
+        return words
 
     def __call__(self, title: str) -> str:
         return " ".join(self.tokens(title))
@@ -266,32 +269,57 @@ class Matcher:
         self.margin = margin
         self.normalise = Normaliser(ref.abbreviations)
         self.job_codes: list[str] = sorted(ref.jobs)
-        job_index = {code: i for i, code in enumerate(self.job_codes)}
+        self._build_keys()
+        self._build_index()
+        self._filiere_mask = {f: np.array([f in ref.jobs[c].filieres for c in self.job_codes])
+                              for f in {f for job in ref for f in job.filieres}}
+        self._categorie_mask = {k: np.array([k in ref.jobs[c].categories for c in self.job_codes])
+                                for k in {k for job in ref for k in job.categories}}
+        self._grades: dict[str, Grade] = {}
+        for grade in ref.grades:
+            for text in (grade.label, grade.cadre, *grade.abbreviations):
+                key = self.normalise(text)
+                if key:
+                    self._grades.setdefault(key, grade)
+        self._grade_keys = list(self._grades)
 
-        # Exact keys: the normalised string, and its sorted words (word order never matters in a title).
+    def _build_keys(self) -> None:
+        """Exact keys and fuzzy choices, job by job (so the choices come grouped by job).
+
+        Exact keys are the normalised string and its sorted words (word order never matters in a title). The label
+        and synonyms come first; a part of a label (« Chauffeur » of « Chauffeur – conducteur de véhicules ») is an
+        exact key only where no other job's label or synonym claims it.
+        """
         self._exact: dict[str, set[int]] = {}
+        derived: dict[str, set[int]] = {}
         choices: dict[tuple[int, tuple[str, ...]], None] = {}
-        for code in self.job_codes:
-            job = ref.jobs[code]
-            j = job_index[code]
-            for text in self._variants(job.label, job.synonyms):
+        for j, code in enumerate(self.job_codes):
+            job = self.ref.jobs[code]
+            texts = [(job.label, self._exact), *((s, self._exact) for s in job.synonyms),
+                     *((part, derived) for part in self._label_parts(job.label))]
+            for text, table in texts:
                 standard = tuple(self.normalise.tokens(text))
                 if not standard:
                     continue
                 for key in (" ".join(standard), " ".join(sorted(standard))):
-                    self._exact.setdefault(key, set()).add(j)
+                    table.setdefault(key, set()).add(j)
                 choices.setdefault((j, standard), None)
                 # Also the long forms (« espaces verst » with a typo is not contracted) and the words as written
                 # (« atsme » is closer to « atsem » than to its long form).
                 for form in (self.normalise.tokens(text, contract=False), self.normalise.tokens(text, expand=False)):
                     if form:
                         choices.setdefault((j, tuple(form)), None)
+        for key, jobs in derived.items():
+            self._exact.setdefault(key, jobs)
         self._choices = [_Choice(j, tokens) for j, tokens in choices]
 
-        # Vocabulary and IDF over jobs (a synonym repeated ten times does not make a word common).
-        df: Counter[str] = Counter()
-        for j in range(len(self.job_codes)):
-            df.update({t for c in self._choices if c.job == j for t in c.tokens})
+    def _build_index(self) -> None:
+        """Vocabulary, IDF over jobs (a synonym repeated ten times does not make a word common), and the padded
+        word-index matrix of the choices that `_job_scores` works on."""
+        per_job: dict[int, set[str]] = {}
+        for choice in self._choices:
+            per_job.setdefault(choice.job, set()).update(choice.tokens)
+        df = Counter(t for words in per_job.values() for t in words)
         self.vocab: list[str] = sorted(df)
         self._vocab_index = {t: i for i, t in enumerate(self.vocab)}
         n_jobs = max(len(self.job_codes), 1)
@@ -305,46 +333,28 @@ class Matcher:
             self._choice_tokens[row, : len(choice.tokens)] = [self._vocab_index[t] for t in choice.tokens]
         self._choice_weights = self.idf[self._choice_tokens]
         self._choice_wsum = self._choice_weights.sum(axis=1)
-        order = np.argsort([c.job for c in self._choices], kind="stable")
-        self._choice_tokens = self._choice_tokens[order]
-        self._choice_weights = self._choice_weights[order]
-        self._choice_wsum = self._choice_wsum[order]
-        jobs_sorted = np.array([self._choices[i].job for i in order], dtype=np.int64)
-        self._job_starts = np.searchsorted(jobs_sorted, np.arange(len(self.job_codes)))
-        self._jobs_with_choices = np.zeros(len(self.job_codes), dtype=bool)
-        self._jobs_with_choices[np.unique(jobs_sorted)] = True
         self._choice_columns = [np.ascontiguousarray(self._choice_tokens[:, i]) for i in range(width)]
+        jobs = np.array([c.job for c in self._choices], dtype=np.int64)  # sorted: built job by job
+        self._job_starts = np.searchsorted(jobs, np.arange(len(self.job_codes)))
+        self._jobs_with_choices = np.zeros(len(self.job_codes), dtype=bool)
+        self._jobs_with_choices[np.unique(jobs)] = True
         # For each choice, the rank of its job among the jobs that have choices (to spread per-job values).
-        self._choice_job_rank = np.searchsorted(np.flatnonzero(self._jobs_with_choices), jobs_sorted)
-
-        # Context: which jobs admit which filière / catégorie.
-        self._filiere_mask = {
-            f: np.array([f in ref.jobs[c].filieres for c in self.job_codes]) for f in
-            {f for job in ref for f in job.filieres}}
-        self._categorie_mask = {
-            k: np.array([k in ref.jobs[c].categories for c in self.job_codes]) for k in
-            {k for job in ref for k in job.categories}}
-
-        self._grades: dict[str, Grade] = {}
-        for grade in ref.grades:
-            for text in (grade.label, grade.cadre, *grade.abbreviations):
-                key = self.normalise(text)
-                if key:
-                    self._grades.setdefault(key, grade)
-        self._grade_keys = list(self._grades)
+        self._choice_job_rank = np.searchsorted(np.flatnonzero(self._jobs_with_choices), jobs)
 
     @staticmethod
     def _weight(token: str, idf: float) -> float:
         return idf * CONTEXT_WORD_WEIGHT if token in CONTEXT_WORDS else idf
 
     @staticmethod
-    def _variants(label: str, synonyms: Iterable[str]) -> list[str]:
-        """The label, its « / »-separated parts (« Jardinier / Agent des espaces verts »), and the synonyms."""
-        texts = [label, *synonyms]
-        for text in list(texts):
-            if "/" in text:
-                texts.extend(part for part in text.split("/") if len(part.strip()) > 2)
-        return texts
+    def _label_parts(label: str) -> list[str]:
+        """What a label bundles: « A – B » or « A / B » alternatives, the label without its parenthesis, and a
+        parenthesis of several words (« Secrétaire de mairie (secrétaire général·e de mairie) »). A one-word
+        parenthesis (« (CCAS) », « (population) ») only qualifies the label: alone it would name no job."""
+        bare = " ".join(_PARENTHESIS.sub(" ", label).split())
+        parts = [bare, *_ALTERNATIVES.split(bare)]
+        for inner in _PARENTHESIS.findall(label):
+            parts += [piece for piece in re.split(r"[,;]", inner) if len(piece.split()) >= 2]
+        return [p.strip() for p in dict.fromkeys(parts) if len(p.strip()) > 2 and p.strip() != label]
 
     # -- grades -------------------------------------------------------------------------------------------------
 

@@ -326,3 +326,42 @@ def test_evaluation_set_on_the_fixture_referentiel(ref):
     assert figures.precision >= 0.97, figures.line()
     assert figures.to_check_expected == sum(r.expected is None for r in rows), figures.line()
     assert figures.share_to_check <= 0.25, figures.line()
+
+
+# --- labels written the référentiel's way (inclusive forms, bundled alternatives) -----------------------------------
+
+
+@pytest.fixture(scope="module")
+def inclusive_matcher(ref) -> Matcher:
+    import dataclasses
+
+    relabel = {
+        "DIR-01": "Directeur·rice général·e des services (DGS)",
+        "DIR-02": "Secrétaire de mairie (secrétaire général·e de mairie)",
+        "LOG-01": "Chauffeur·euse – conducteur·rice de véhicules",
+        "SOC-01": "Agent·e d'accueil social (CCAS)",
+        "ACC-02": "Agent·e d'état civil et d'accueil (population)",
+    }
+    jobs = {code: dataclasses.replace(job, label=relabel.get(code, job.label), synonyms=())
+            for code, job in ref.jobs.items()}
+    return Matcher(dataclasses.replace(ref, jobs=jobs))
+
+
+@pytest.mark.parametrize(("title", "code"), [
+    ("Directrice générale des services", "DIR-01"),
+    ("DGS", "DIR-01"),
+    ("Secrétaire générale de mairie", "DIR-02"),
+    ("Secrétaire de mairie", "DIR-02"),
+    ("Conductrice de véhicules", "LOG-01"),
+    ("Chauffeur", "LOG-01"),
+    ("Agente d'accueil social", "SOC-01"),
+    ("Agent d'état civil et d'accueil", "ACC-02"),
+])
+def test_parts_of_inclusive_labels_match_exactly(inclusive_matcher, title, code):
+    match = inclusive_matcher.match(title)
+    assert (match.job_code, match.confidence) == (code, 1.0)
+
+
+@pytest.mark.parametrize("title", ["CCAS", "Population"])
+def test_a_one_word_parenthesis_alone_names_no_job(inclusive_matcher, title):
+    assert inclusive_matcher.match(title).confidence < 1.0
