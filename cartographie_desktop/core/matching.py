@@ -5,13 +5,15 @@ A title is first normalised (case, accents, abbreviations, feminine and inclusiv
 an IDF-weighted soft token match: each word of the title is paired with its closest word of the candidate (typos
 tolerated through rapidfuzz's Indel ratio), rare words (« atsem », « voirie ») weigh more than common ones
 (« agent »), and the score is the harmonic mean of how much of the title and how much of the candidate are covered.
-Word order does not matter, a missing or extra word costs what it weighs. On the evaluation set
-(`tests/data/matching_eval.csv`) it beats rapidfuzz's ready-made scorers used the same way (`scripts/eval_matching.py
---compare`).
+Word order does not matter, a missing or extra word costs what it weighs; the first word after the role (« agent
+d'ACCUEIL polyvalent ») weighs more, and a lead's title (« responsable… ») does not fit an agent's job. On the
+evaluation set (`tests/data/matching_eval.csv`) this beats rapidfuzz's ready-made scorers used the same way
+(`python scripts/eval_matching.py --compare`).
 
 Grade and filière only break ties between close candidates. A match whose confidence is under `AUTO_THRESHOLD`, or
-too close to the runner-up, is left *à vérifier* (`job_code=None`) with its suggestions: a wrong automatic match is
-worse than a question.
+too close to the runner-up, is left *à vérifier* (`job_code=None`) with its suggestions, and so is a title that is
+only a grade (« Adjoint technique ») or a bare role (« Chef de service »): a wrong automatic match is worse than a
+question.
 """
 
 from __future__ import annotations
@@ -65,6 +67,8 @@ ROLE_GROUPS: tuple[frozenset[str], ...] = (
     frozenset({"responsable", "chef", "directeur", "coordinateur", "manager", "encadrant"}),
 )
 ROLE_SIMILARITY = 0.6
+ROLE_MISMATCH = 0.8  # a lead's title against an agent's job (or the reverse) keeps this share of its score
+HEAD_BOOST = 1.5  # weight of the title's first word that is not a role (« agent d'ACCUEIL polyvalent »)
 CONTEXT_WORD_WEIGHT = 0.25
 
 # --- normalisation ----------------------------------------------------------------------------------------------
@@ -132,6 +136,7 @@ def _word_form(token: str) -> str:
     return _masculine(_singular(token))
 
 
+_COORDINATION = re.compile(r"\s(?:et|ou)\s|[/&+]|\s-\s", re.IGNORECASE)
 _PARENTHESIS = re.compile(r"\(([^()]*)\)")
 _ALTERNATIVES = re.compile(r"\s+[/–—]\s+")
 _NOISE_FORMS = tuple(tuple(_word_form(t) for t in phrase) for phrase in NOISE_PHRASES)
@@ -273,6 +278,7 @@ class Matcher:
         self._build_index()
         self._filiere_mask = {f: np.array([f in ref.jobs[c].filieres for c in self.job_codes])
                               for f in {f for job in ref for f in job.filieres}}
+        self._filiere_count = np.array([max(len(ref.jobs[c].filieres), 1) for c in self.job_codes])
         self._categorie_mask = {k: np.array([k in ref.jobs[c].categories for c in self.job_codes])
                                 for k in {k for job in ref for k in job.categories}}
         self._grades: dict[str, Grade] = {}
@@ -334,6 +340,8 @@ class Matcher:
         self._choice_weights = self.idf[self._choice_tokens]
         self._choice_wsum = self._choice_weights.sum(axis=1)
         self._choice_columns = [np.ascontiguousarray(self._choice_tokens[:, i]) for i in range(width)]
+        self._lead_jobs = np.array([any(t in ROLE_GROUPS[1] for t in self.normalise.tokens(self.ref.jobs[c].label))
+                                    for c in self.job_codes], dtype=bool)
         jobs = np.array([c.job for c in self._choices], dtype=np.int64)  # sorted: built job by job
         self._job_starts = np.searchsorted(jobs, np.arange(len(self.job_codes)))
         self._jobs_with_choices = np.zeros(len(self.job_codes), dtype=bool)
@@ -417,7 +425,7 @@ class Matcher:
                     sims[row, i] = max(sims[row, i], STEM_SIMILARITY)
         return sims
 
-    def _query_weights(self, tokens: Sequence[str], sims: np.ndarray) -> np.ndarray:
+    def _query_weights(self, tokens: Sequence[str], sims: np.ndarray, head: bool = True) -> np.ndarray:
         """A known word weighs its IDF; a misspelt one the IDF of the word it resembles; an unknown one the most."""
         weights = np.empty(len(tokens))
         for row, token in enumerate(tokens):
@@ -430,9 +438,14 @@ class Matcher:
                 weights[row] = self.idf[best]
             else:
                 weights[row] = self._weight(token, self._unknown_weight)
+        # The first word after the role says the trade (« agent d'accueil polyvalent » is an agent d'accueil),
+        # unless the title joins two trades (« agent de restauration et d'entretien »).
+        first = next((i for i, t in enumerate(tokens) if t not in ROLE_WORDS and t not in CONTEXT_WORDS), None)
+        if head and first is not None and len(tokens) > 1:
+            weights[first] *= HEAD_BOOST
         return weights
 
-    def _job_scores(self, tokens: Sequence[str], sims: np.ndarray) -> np.ndarray:
+    def _job_scores(self, tokens: Sequence[str], sims: np.ndarray, head: bool = True) -> np.ndarray:
         """Best score of each job over its label and synonyms.
 
         For one candidate text: how much of the title it covers (blended with how much of the title the job's texts
@@ -442,7 +455,7 @@ class Matcher:
         n_jobs = len(self.job_codes)
         if not tokens or not len(self._choices):
             return np.zeros(n_jobs)
-        weights = self._query_weights(tokens, sims)
+        weights = self._query_weights(tokens, sims, head)
         columns = self._choice_columns
         best_per_token = sims[:, columns[0]]  # (k, C): each title word's best partner in each choice
         for column in columns[1:]:
@@ -458,12 +471,26 @@ class Matcher:
         f1 = np.divide(2.0 * covered_query * covered_choice, total, out=np.zeros_like(total), where=total > 0)
         out = np.zeros(n_jobs)
         out[self._jobs_with_choices] = np.maximum.reduceat(f1, starts)
+        # A manager's title is not an agent's job, nor the reverse (« Responsable espaces verts » is not « Agent
+        # des espaces verts »); the job's label says which kind it is.
+        executant, lead = (any(t in group for t in tokens) for group in ROLE_GROUPS)
+        if lead and not executant:
+            out[~self._lead_jobs] *= ROLE_MISMATCH
+        elif executant and not lead:
+            out[self._lead_jobs] *= ROLE_MISMATCH
         return out
 
     def _context_bonus(self, context: TitleContext | None) -> np.ndarray:
+        """Small bonuses, enough to reorder close candidates only. A job open to several filières gets a share of
+        the filière bonus: one specific to the title's filière is the likelier."""
         bonus = np.zeros(len(self.job_codes))
         if context is None:
             return bonus
+        if context.filiere in self._filiere_mask:
+            bonus += CONTEXT_FILIERE_BONUS * self._filiere_mask[context.filiere] / self._filiere_count
+        if context.categorie in self._categorie_mask:
+            bonus += CONTEXT_CATEGORIE_BONUS * self._categorie_mask[context.categorie]
+        return bonus
         if context.filiere in self._filiere_mask:
             bonus += CONTEXT_FILIERE_BONUS * self._filiere_mask[context.filiere]
         if context.categorie in self._categorie_mask:
@@ -509,7 +536,7 @@ class Matcher:
             return TitleMatch(title, None, 0.0, MatchStatus.TO_CHECK, ())
         bonus = self._context_bonus(context)
         exact = self._exact.get(" ".join(tokens)) or self._exact.get(" ".join(sorted(tokens)))
-        fuzzy = np.minimum(self._job_scores(tokens, sims), FUZZY_CAP)
+        fuzzy = np.minimum(self._job_scores(tokens, sims, head=not _COORDINATION.search(title)), FUZZY_CAP)
         if exact and len(exact) == 1:
             (j,) = exact
             fuzzy[j] = 0.0
