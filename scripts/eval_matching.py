@@ -106,7 +106,7 @@ class RapidfuzzBaseline(Matcher):
         self._texts = [" ".join(c.tokens) for c in self._choices]
         self._jobs = np.array([c.job for c in self._choices])
 
-    def _job_scores(self, tokens, sims):
+    def _job_scores(self, tokens, sims, head=True):
         scores = np.asarray(process.cdist([" ".join(tokens)], self._texts, scorer=self._scorer), dtype=float)[0]
         out = np.zeros(len(self.job_codes))
         np.maximum.at(out, self._jobs, scores / 100.0)
