@@ -25,6 +25,7 @@ from cartographie_desktop.io.store import SUFFIX, ProjectStore, StoreError
 
 Progress = Callable[[float, str], None]  # (share done in [0, 1], French step name)
 MAX_WARNINGS = 200  # beyond, one line says how many more (a 100 000-line payroll file may have many)
+PREAMBLE_ROWS = 30  # a title block sits in the first rows
 
 # Steps' shares of the progress bar: reading dominates, matching and writing are quick.
 _READ_SHARE, _MATCH_SHARE = 0.85, 0.1
@@ -172,15 +173,6 @@ def guess_year(lines: Iterable[str]) -> int | None:
     return None
 
 
-def _preamble(result: ImportResult) -> list[str]:
-    """The lines above the header, if the reader kept them (title block: commune, date)."""
-    for name in ("preamble", "title_lines", "title_block"):
-        value = getattr(result, name, None)
-        if value:
-            return [value] if isinstance(value, str) else [str(v) for v in value]
-    return []
-
-
 # --- building the project ---------------------------------------------------------------------------------------
 
 
@@ -238,7 +230,7 @@ def build_project(result: ImportResult, ref: Referentiel, *, commune: str | None
     `preamble`: the lines above the table's header (« COMMUNE DE … », « … au 01/01/2026 »), where the commune and
     the year are found when not given.
     """
-    preamble = list(preamble) if preamble is not None else _preamble(result)
+    preamble = list(preamble or ())
     matches = match_posts(result.posts, ref)
     project = Project(
         commune=(commune or "").strip() or guess_commune(preamble),
@@ -279,21 +271,44 @@ def _scaled(progress: Progress | None, start: float, share: float) -> Callable[.
     return report
 
 
+def _preamble_rows(table: Any, header_row: int | None) -> list[str]:
+    """The text of the rows above the header (1-based `header_row` in the source), one string per row."""
+    if table is None or not header_row:
+        return []
+    lines = []
+    for number, row in zip(table.row_numbers, table.rows, strict=False):
+        if number >= header_row:
+            break
+        text = " ".join(str(cell).strip() for cell in row if str(cell).strip())
+        if text:
+            lines.append(text)
+    return lines
+
+
 def prepare(path: Path, *, sheet: str | None = None, commune: str | None = None, year: int | None = None,
             keep_personal: bool = False, ref: Referentiel | None = None, progress: Progress | None = None,
             cancelled: Callable[[], bool] | None = None, **read_options: Any) -> PreparedImport:
-    """Read and match a staffing file; `StaffingError` (French) when the file cannot be used."""
-    from cartographie_desktop.io.staffing import ImportCancelled, read_staffing
+    """Read and match a staffing file; `StaffingError` (French) when the file cannot be used.
+
+    `read_options` go to `read_staffing` (`header_row`, `mapping` chosen in the wizard).
+    """
+    from cartographie_desktop.io import staffing
 
     path = Path(path)
-    result = read_staffing(path, sheet=sheet, keep_personal=keep_personal, progress=_scaled(progress, 0.0, _READ_SHARE),
-                           cancelled=cancelled, **read_options)
+    try:  # the first rows, for the title block; the reader keeps the file it read for `read_staffing`
+        preview = staffing.read_table(path, sheet, max_rows=PREAMBLE_ROWS)
+    except staffing.StaffingError:
+        preview = None  # read_staffing says what is wrong
+    result = staffing.read_staffing(path, sheet=sheet, keep_personal=keep_personal,
+                                    progress=_scaled(progress, 0.0, _READ_SHARE), cancelled=cancelled,
+                                    **read_options)
     if cancelled is not None and cancelled():
-        raise ImportCancelled()
+        raise staffing.ImportCancelled()
     if progress:
         progress(_READ_SHARE, "Rattachement des intitulés aux métiers")
     prepared = build_project(result, ref or referentiel.load(), commune=commune, year=year,
-                             keep_personal=keep_personal, source_name=path.name)
+                             keep_personal=keep_personal, source_name=path.name,
+                             preamble=_preamble_rows(preview, result.header_row))
     if progress:
         progress(_READ_SHARE + _MATCH_SHARE, "Projet prêt")
     return prepared
