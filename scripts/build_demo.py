@@ -251,6 +251,35 @@ def _fixed_zip_times(data: bytes, stamp: datetime) -> bytes:
     return out.getvalue()
 
 
+# What the secrétaire de mairie confirms by hand when the matcher leaves a title à vérifier (the référentiel has no
+# team-leader job for green spaces: the team leader does the agents' work and leads them).
+CONFIRMATIONS = {"Chef d'équipe espaces verts": "EVE-01"}
+
+
+def confirm_matches(project_path: Path) -> list[str]:
+    """Confirm the expected à-vérifier titles; any other title without a job stops the build."""
+    from cartographie_desktop.core import commands
+    from cartographie_desktop.core.model import MatchStatus
+    from cartographie_desktop.core.text import fold
+    from cartographie_desktop.io.session import EditSession
+
+    session = EditSession.open(project_path)
+    done = []
+    try:
+        pending = {key: m for key, m in session.project.matches.items() if m.status == MatchStatus.TO_CHECK}
+        unexpected = sorted(m.title for key, m in pending.items()
+                            if key not in {fold(t) for t in CONFIRMATIONS})
+        if unexpected:
+            raise SystemExit(f"Intitulés sans métier : {', '.join(unexpected)} — complétez le référentiel.")
+        for title, code in CONFIRMATIONS.items():
+            if fold(title) in pending:
+                session.execute(commands.confirm_match(session.project, fold(title), code))
+                done.append(f"« {title} » → {code} (confirmé)")
+    finally:
+        session.close()
+    return done
+
+
 def apply_decisions(project_path: Path) -> list[str]:
     """Decisions a commune would take, through the same commands as the window (so they can be undone)."""
     from cartographie_desktop.core import commands, referentiel
@@ -323,9 +352,8 @@ def main() -> None:
 
     report = import_file(XLSX, PROJECT, overwrite=True, ref=referentiel.load())
     print(report.summary_fr())
-    unmatched = [m["title"] for m in report.matches if m["code"] is None]
-    if unmatched:
-        raise SystemExit(f"Intitulés sans métier : {', '.join(unmatched)} — complétez le référentiel.")
+    for line in confirm_matches(PROJECT):
+        print("correspondance :", line)
     for line in apply_decisions(PROJECT):
         print("décision :", line)
     result = summary(open_project(PROJECT), referentiel.load())
