@@ -315,8 +315,11 @@ class Matcher:
                 for form in (self.normalise.tokens(text, contract=False), self.normalise.tokens(text, expand=False)):
                     if form:
                         choices.setdefault((j, tuple(form)), None)
+        grades = {self.normalise(text) for g in self.ref.grades for text in (g.label, g.cadre, *g.abbreviations)}
         for key, jobs in derived.items():
-            self._exact.setdefault(key, jobs)
+            # « Rédacteur·rice / journaliste » must not make the grade « Rédacteur » a certain match.
+            if key not in grades and not all(t in ROLE_WORDS or t in CONTEXT_WORDS for t in key.split()):
+                self._exact.setdefault(key, jobs)
         self._choices = [_Choice(j, tokens) for j, tokens in choices]
 
     def _build_index(self) -> None:
