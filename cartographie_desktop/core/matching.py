@@ -153,6 +153,8 @@ def _pre_clean(title: str) -> str:
 
 
 def _drop_phrases(tokens: list[str], phrases: tuple[tuple[str, ...], ...]) -> list[str]:
+    if not any(phrase[0] in tokens for phrase in phrases):
+        return tokens
     out: list[str] = []
     i = 0
     while i < len(tokens):
@@ -176,6 +178,7 @@ class Normaliser:
     """
 
     def __init__(self, abbreviations: dict[str, str] | None = None) -> None:
+        self._cache: dict[tuple[str, bool, bool], tuple[str, ...]] = {}
         self._expand_map: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._contract_map: dict[tuple[str, ...], str] = {}
         for short, long in sorted((abbreviations or {}).items()):
@@ -218,7 +221,16 @@ class Normaliser:
         return out
 
     def tokens(self, title: str, *, expand: bool = True, contract: bool = True) -> list[str]:
-        """The key's words, in order, without repeats."""
+        """The key's words, in order, without repeats (cached: a file repeats its titles)."""
+        key = (title, expand, contract)
+        found = self._cache.get(key)
+        if found is None:
+            if len(self._cache) > 50_000:
+                self._cache.clear()
+            found = self._cache[key] = tuple(self._tokens(title, expand=expand, contract=contract))
+        return list(found)
+
+    def _tokens(self, title: str, *, expand: bool, contract: bool) -> list[str]:
         raw = fold(_pre_clean(title)).split()
         # Noise goes before expansion: « tnc » must not become « temps non complet » words.
         raw = _drop_phrases([t for t in raw if not _NOISE_TOKEN.match(t) and t not in STOP_WORDS], NOISE_PHRASES)
@@ -274,13 +286,6 @@ class Matcher:
         self.margin = margin
         self.normalise = Normaliser(ref.abbreviations)
         self.job_codes: list[str] = sorted(ref.jobs)
-        self._build_keys()
-        self._build_index()
-        self._filiere_mask = {f: np.array([f in ref.jobs[c].filieres for c in self.job_codes])
-                              for f in {f for job in ref for f in job.filieres}}
-        self._filiere_count = np.array([max(len(ref.jobs[c].filieres), 1) for c in self.job_codes])
-        self._categorie_mask = {k: np.array([k in ref.jobs[c].categories for c in self.job_codes])
-                                for k in {k for job in ref for k in job.categories}}
         self._grades: dict[str, Grade] = {}
         for grade in ref.grades:
             for text in (grade.label, grade.cadre, *grade.abbreviations):
@@ -288,6 +293,13 @@ class Matcher:
                 if key:
                     self._grades.setdefault(key, grade)
         self._grade_keys = list(self._grades)
+        self._build_keys()
+        self._build_index()
+        self._filiere_mask = {f: np.array([f in ref.jobs[c].filieres for c in self.job_codes])
+                              for f in {f for job in ref for f in job.filieres}}
+        self._filiere_count = np.array([max(len(ref.jobs[c].filieres), 1) for c in self.job_codes])
+        self._categorie_mask = {k: np.array([k in ref.jobs[c].categories for c in self.job_codes])
+                                for k in {k for job in ref for k in job.categories}}
 
     def _build_keys(self) -> None:
         """Exact keys and fuzzy choices, job by job (so the choices come grouped by job).
@@ -315,7 +327,7 @@ class Matcher:
                 for form in (self.normalise.tokens(text, contract=False), self.normalise.tokens(text, expand=False)):
                     if form:
                         choices.setdefault((j, tuple(form)), None)
-        grades = {self.normalise(text) for g in self.ref.grades for text in (g.label, g.cadre, *g.abbreviations)}
+        grades = set(self._grades)
         for key, jobs in derived.items():
             # « Rédacteur·rice / journaliste » must not make the grade « Rédacteur » a certain match.
             if key not in grades and not all(t in ROLE_WORDS or t in CONTEXT_WORDS for t in key.split()):
@@ -448,7 +460,16 @@ class Matcher:
             weights[first] *= HEAD_BOOST
         return weights
 
-    def _job_scores(self, tokens: Sequence[str], sims: np.ndarray, head: bool = True) -> np.ndarray:
+    def _best_per_choice(self, sims: np.ndarray) -> np.ndarray:
+        """(words, choices): each word's best partner among each choice's words, for all titles' words at once."""
+        columns = self._choice_columns
+        best = sims[:, columns[0]]
+        for column in columns[1:]:
+            np.maximum(best, sims[:, column], out=best)
+        return best
+
+    def _job_scores(self, tokens: Sequence[str], sims: np.ndarray, best: np.ndarray | None = None,
+                    head: bool = True) -> np.ndarray:
         """Best score of each job over its label and synonyms.
 
         For one candidate text: how much of the title it covers (blended with how much of the title the job's texts
@@ -459,10 +480,7 @@ class Matcher:
         if not tokens or not len(self._choices):
             return np.zeros(n_jobs)
         weights = self._query_weights(tokens, sims, head)
-        columns = self._choice_columns
-        best_per_token = sims[:, columns[0]]  # (k, C): each title word's best partner in each choice
-        for column in columns[1:]:
-            np.maximum(best_per_token, sims[:, column], out=best_per_token)
+        best_per_token = self._best_per_choice(sims) if best is None else best  # (k, C)
         starts = self._job_starts[self._jobs_with_choices]
         covered_query = (weights @ best_per_token) / weights.sum()  # (C,)
         if UNION_SHARE:
@@ -527,19 +545,21 @@ class Matcher:
         token_lists = [self.normalise.tokens(title) for title, _ in items]
         distinct = sorted({t for tokens in token_lists for t in tokens})
         all_sims = self._token_similarities(distinct)
+        all_best = self._best_per_choice(all_sims)
         row_of = {t: i for i, t in enumerate(distinct)}
         results = []
         for (title, context), tokens in zip(items, token_lists, strict=True):
-            results.append(self._match_tokens(title, tokens, all_sims[[row_of[t] for t in tokens]], context))
+            rows = [row_of[t] for t in tokens]
+            results.append(self._match_tokens(title, tokens, all_sims[rows], context, all_best[rows]))
         return results
 
-    def _match_tokens(self, title: str, tokens: list[str], sims: np.ndarray,
-                      context: TitleContext | None) -> TitleMatch:
+    def _match_tokens(self, title: str, tokens: list[str], sims: np.ndarray, context: TitleContext | None,
+                      best: np.ndarray | None = None) -> TitleMatch:
         if not tokens:
             return TitleMatch(title, None, 0.0, MatchStatus.TO_CHECK, ())
         bonus = self._context_bonus(context)
         exact = self._exact.get(" ".join(tokens)) or self._exact.get(" ".join(sorted(tokens)))
-        fuzzy = np.minimum(self._job_scores(tokens, sims, head=not _COORDINATION.search(title)), FUZZY_CAP)
+        fuzzy = np.minimum(self._job_scores(tokens, sims, best, head=not _COORDINATION.search(title)), FUZZY_CAP)
         if exact and len(exact) == 1:
             (j,) = exact
             fuzzy[j] = 0.0
