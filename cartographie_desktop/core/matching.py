@@ -67,7 +67,14 @@ ROLE_GROUPS: tuple[frozenset[str], ...] = (
     frozenset({"responsable", "chef", "directeur", "coordinateur", "manager", "encadrant"}),
 )
 ROLE_SIMILARITY = 0.6
-ROLE_MISMATCH = 0.8  # a lead's title against an agent's job (or the reverse) keeps this share of its score
+# Levels of responsibility a title or a label may name; a title of one level against a job of another keeps
+# ROLE_MISMATCH of its score.
+ROLE_LEVELS: tuple[frozenset[str], ...] = (
+    frozenset({"agent", "ouvrier", "employe", "operateur"}),
+    frozenset({"technicien", "ingenieur"}),
+    frozenset({"responsable", "chef", "directeur", "coordinateur", "manager", "encadrant"}),
+)
+ROLE_MISMATCH = 0.8
 HEAD_BOOST = 1.5  # weight of the title's first word that is not a role (« agent d'ACCUEIL polyvalent »)
 CONTEXT_WORD_WEIGHT = 0.25
 
@@ -355,8 +362,10 @@ class Matcher:
         self._choice_weights = self.idf[self._choice_tokens]
         self._choice_wsum = self._choice_weights.sum(axis=1)
         self._choice_columns = [np.ascontiguousarray(self._choice_tokens[:, i]) for i in range(width)]
-        self._lead_jobs = np.array([any(t in ROLE_GROUPS[1] for t in self.normalise.tokens(self.ref.jobs[c].label))
-                                    for c in self.job_codes], dtype=bool)
+        label_words = [set(self.normalise.tokens(self.ref.jobs[c].label)) for c in self.job_codes]
+        self._job_level = [np.array([bool(words & level) for words in label_words], dtype=bool)
+                           for level in ROLE_LEVELS]
+        self._job_levels_mask = np.logical_or.reduce(self._job_level)  # labels that name a level at all
         jobs = np.array([c.job for c in self._choices], dtype=np.int64)  # sorted: built job by job
         self._job_starts = np.searchsorted(jobs, np.arange(len(self.job_codes)))
         self._jobs_with_choices = np.zeros(len(self.job_codes), dtype=bool)
@@ -492,13 +501,11 @@ class Matcher:
         f1 = np.divide(2.0 * covered_query * covered_choice, total, out=np.zeros_like(total), where=total > 0)
         out = np.zeros(n_jobs)
         out[self._jobs_with_choices] = np.maximum.reduceat(f1, starts)
-        # A manager's title is not an agent's job, nor the reverse (« Responsable espaces verts » is not « Agent
-        # des espaces verts »); the job's label says which kind it is.
-        executant, lead = (any(t in group for t in tokens) for group in ROLE_GROUPS)
-        if lead and not executant:
-            out[~self._lead_jobs] *= ROLE_MISMATCH
-        elif executant and not lead:
-            out[self._lead_jobs] *= ROLE_MISMATCH
+        # A manager's title is not an agent's job, an agent's not a technician's, and so on (« Responsable espaces
+        # verts » is not « Agent des espaces verts »): a title of one level against a job whose label names others.
+        levels = {i for i, level in enumerate(ROLE_LEVELS) if any(t in level for t in tokens)}
+        if len(levels) == 1:
+            out[self._job_levels_mask & ~self._job_level[next(iter(levels))]] *= ROLE_MISMATCH
         return out
 
     def _context_bonus(self, context: TitleContext | None) -> np.ndarray:
