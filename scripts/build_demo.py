@@ -298,15 +298,15 @@ def apply_decisions(project_path: Path) -> list[str]:
                 raise SystemExit(f"« {title} » n'est rattaché à aucun métier : complétez le référentiel.")
             return match.job_code
 
-        def activity(job: str, *words: str, highest: bool = False) -> str:
-            acts = ref.jobs[job].activities
-            for act in sorted(acts, key=lambda a: -a.score_2025) if highest else acts:
-                if not words or any(w in fold(act.label) for w in words):
-                    return act.id
-            raise SystemExit(f"Aucune activité de {job} ne parle de {words}.")
+        def activity(job: str, activity_id: str, *words: str) -> str:
+            """The activity decided on, checked to still say what the decision's reason speaks of."""
+            found = ref.jobs[job].activity(activity_id)
+            if found is None or not any(w in fold(found.label) for w in words):
+                raise SystemExit(f"{activity_id} n'est plus l'activité attendue de {job} ({words}) : revoyez la démo.")
+            return activity_id
 
         accueil = job_for("Agent d'accueil")
-        act = activity(accueil, "accueil", "accueillir")
+        act = activity(accueil, "ACC-01-01", "accueillir")
         session.execute(commands.keep_human(
             ref, project, accueil, act, author=DECISION_AUTHOR, date=DECISION_DATE,
             reason="Le conseil municipal veut que l'accueil physique de la mairie reste assuré par une personne, "
@@ -314,7 +314,7 @@ def apply_decisions(project_path: Path) -> list[str]:
         done.append(f"{accueil} {act} : conservée humaine")
 
         urba = job_for("Instructeur ADS")
-        act = activity(urba, "conseil", "renseign", "inform", "recevoir", "accueil")
+        act = activity(urba, "URB-01-01", "renseigner")
         session.execute(commands.exclude_activity(
             ref, project, urba, act, author=DECISION_AUTHOR, date=DECISION_DATE,
             reason="À Val-Fleuri, le renseignement du public sur l'urbanisme est assuré par l'accueil de la "
@@ -322,7 +322,7 @@ def apply_decisions(project_path: Path) -> list[str]:
         done.append(f"{urba} {act} : non exercée")
 
         compta = job_for("Comptable")
-        act = activity(compta, highest=True)
+        act = activity(compta, "FIN-01-01", "mandats", "saisir")
         session.execute(commands.override_score(
             ref, project, compta, act, score=0.45, author="Directrice générale des services", date=DECISION_DATE,
             reason="Les factures arrivent déjà dématérialisées par Chorus Pro et sont pré-saisies ; ce qui reste "
