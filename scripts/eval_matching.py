@@ -106,10 +106,14 @@ class RapidfuzzBaseline(Matcher):
         self._texts = [" ".join(c.tokens) for c in self._choices]
         self._jobs = np.array([c.job for c in self._choices])
 
-    def _job_scores(self, tokens, sims, head=True):
-        scores = np.asarray(process.cdist([" ".join(tokens)], self._texts, scorer=self._scorer), dtype=float)[0]
-        out = np.zeros(len(self.job_codes))
-        np.maximum.at(out, self._jobs, scores / 100.0)
+    def _batch_scores(self, token_lists, heads):
+        texts = [" ".join(tokens) for tokens in token_lists]
+        scores = np.asarray(process.cdist(texts, self._texts, scorer=self._scorer), dtype=float) / 100.0
+        out = np.zeros((len(texts), len(self.job_codes)))
+        for j in range(len(self.job_codes)):
+            mask = self._jobs == j
+            if mask.any():
+                out[:, j] = scores[:, mask].max(axis=1)
         return out
 
 

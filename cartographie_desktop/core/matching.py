@@ -46,6 +46,7 @@ STEM_SIMILARITY = 0.7  # words sharing their first STEM_LENGTH letters (« anima
 STEM_LENGTH = 6
 UNION_SHARE = 0.5  # how much a title's words found anywhere in the job's label and synonyms count
 SUGGESTIONS = 3
+_CHUNK = 128  # titles scored together: bounds the padded arrays to a few MB
 # Words that place a post rather than describe it (« agent d'accueil mairie »): they count for a quarter.
 CONTEXT_WORDS = frozenset({
     "mairie", "maire", "commune", "communal", "municipal", "ville", "collectivite", "intercommunal", "elu",
@@ -359,13 +360,14 @@ class Matcher:
         self._choice_tokens = np.full((len(self._choices), width), pad, dtype=np.int64)
         for row, choice in enumerate(self._choices):
             self._choice_tokens[row, : len(choice.tokens)] = [self._vocab_index[t] for t in choice.tokens]
-        self._choice_weights = self.idf[self._choice_tokens]
+        self._choice_weights = self.idf[self._choice_tokens].astype(np.float32)
         self._choice_wsum = self._choice_weights.sum(axis=1)
         self._choice_columns = [np.ascontiguousarray(self._choice_tokens[:, i]) for i in range(width)]
         label_words = [set(self.normalise.tokens(self.ref.jobs[c].label)) for c in self.job_codes]
         self._job_level = [np.array([bool(words & level) for words in label_words], dtype=bool)
                            for level in ROLE_LEVELS]
-        self._job_levels_mask = np.logical_or.reduce(self._job_level)  # labels that name a level at all
+        named = np.logical_or.reduce(self._job_level)  # labels that name a level at all
+        self._level_penalty = [np.where(named & ~level, ROLE_MISMATCH, 1.0) for level in self._job_level]
         jobs = np.array([c.job for c in self._choices], dtype=np.int64)  # sorted: built job by job
         self._job_starts = np.searchsorted(jobs, np.arange(len(self.job_codes)))
         self._jobs_with_choices = np.zeros(len(self.job_codes), dtype=bool)
@@ -418,7 +420,7 @@ class Matcher:
 
     def _token_similarities(self, tokens: Sequence[str]) -> np.ndarray:
         """(len(tokens), len(vocab) + 1) similarities in [0, 1]; exact, typo (Indel ratio) or known prefix."""
-        sims = np.zeros((len(tokens), len(self.vocab) + 1), dtype=np.float64)
+        sims = np.zeros((len(tokens), len(self.vocab) + 1), dtype=np.float32)
         if not tokens or not self.vocab:
             return sims
         ratios = process.cdist(tokens, self.vocab, scorer=fuzz.ratio, score_cutoff=TOKEN_CUTOFF, dtype=np.float32)
@@ -451,7 +453,7 @@ class Matcher:
 
     def _query_weights(self, tokens: Sequence[str], sims: np.ndarray, head: bool = True) -> np.ndarray:
         """A known word weighs its IDF; a misspelt one the IDF of the word it resembles; an unknown one the most."""
-        weights = np.empty(len(tokens))
+        weights = np.empty(len(tokens), dtype=np.float32)
         for row, token in enumerate(tokens):
             exact = self._vocab_index.get(token)
             if exact is not None:
@@ -477,35 +479,54 @@ class Matcher:
             np.maximum(best, sims[:, column], out=best)
         return best
 
-    def _job_scores(self, tokens: Sequence[str], sims: np.ndarray, best: np.ndarray | None = None,
-                    head: bool = True) -> np.ndarray:
-        """Best score of each job over its label and synonyms.
+    def _batch_scores(self, token_lists: Sequence[Sequence[str]], heads: Sequence[bool]) -> np.ndarray:
+        """(titles, jobs): each job's best score over its label and synonyms, for all titles at once.
 
         For one candidate text: how much of the title it covers (blended with how much of the title the job's texts
         cover together, so « jardinier paysagiste » finds « jardinier » and « ouvrier paysagiste »), how much of the
-        candidate the title covers, and their harmonic mean.
+        candidate the title covers, and their harmonic mean. Titles go through in chunks, as padded arrays: numpy
+        does the work, Python only prepares the weights.
         """
-        n_jobs = len(self.job_codes)
-        if not tokens or not len(self._choices):
-            return np.zeros(n_jobs)
-        weights = self._query_weights(tokens, sims, head)
-        best_per_token = self._best_per_choice(sims) if best is None else best  # (k, C)
+        n_titles, n_jobs = len(token_lists), len(self.job_codes)
+        out = np.zeros((n_titles, n_jobs))
+        distinct = sorted({t for tokens in token_lists for t in tokens})
+        if not distinct or not self._choices:
+            return out
+        sims = self._token_similarities(distinct)
+        sims = np.vstack([sims, np.zeros((1, sims.shape[1]), dtype=sims.dtype)])  # last row: padding
+        best = self._best_per_choice(sims)  # (words + 1, C): each word's best partner in each choice
         starts = self._job_starts[self._jobs_with_choices]
-        covered_query = (weights @ best_per_token) / weights.sum()  # (C,)
-        if UNION_SHARE:
-            union = (weights @ np.maximum.reduceat(best_per_token, starts, axis=1)) / weights.sum()  # (J',)
-            covered_query = (1.0 - UNION_SHARE) * covered_query + UNION_SHARE * union[self._choice_job_rank]
-        best_per_word = sims.max(axis=0)[self._choice_tokens]  # (C, L): each choice word's best title partner
-        covered_choice = (best_per_word * self._choice_weights).sum(axis=1) / self._choice_wsum  # (C,)
-        total = covered_query + covered_choice
-        f1 = np.divide(2.0 * covered_query * covered_choice, total, out=np.zeros_like(total), where=total > 0)
-        out = np.zeros(n_jobs)
-        out[self._jobs_with_choices] = np.maximum.reduceat(f1, starts)
+        best_in_job = np.maximum.reduceat(best, starts, axis=1) if UNION_SHARE else None  # (words + 1, J')
+        row_of = {t: i for i, t in enumerate(distinct)}
+        width = max(len(tokens) for tokens in token_lists)
+        rows = np.full((n_titles, width), len(distinct), dtype=np.int64)
+        weights = np.zeros((n_titles, width), dtype=np.float32)
+        for q, tokens in enumerate(token_lists):
+            if tokens:
+                r = [row_of[t] for t in tokens]
+                rows[q, : len(r)] = r
+                weights[q, : len(r)] = self._query_weights(tokens, sims[r], heads[q])
+        wsum = weights.sum(axis=1, keepdims=True)
+        wsum[wsum == 0] = 1.0
+        for lo in range(0, n_titles, _CHUNK):
+            hi = min(lo + _CHUNK, n_titles)
+            w, r, ws = weights[lo:hi], rows[lo:hi], wsum[lo:hi]
+            partners = best[r]  # (b, k, C)
+            covered_query = np.einsum("bk,bkc->bc", w, partners) / ws
+            if best_in_job is not None:
+                union = np.einsum("bk,bkj->bj", w, best_in_job[r]) / ws
+                covered_query = (1.0 - UNION_SHARE) * covered_query + UNION_SHARE * union[:, self._choice_job_rank]
+            title_best = sims[r].max(axis=1)  # (b, V + 1): each vocabulary word's best partner in the title
+            covered_choice = (title_best[:, self._choice_tokens] * self._choice_weights).sum(axis=2) / self._choice_wsum
+            total = covered_query + covered_choice
+            f1 = np.divide(2.0 * covered_query * covered_choice, total, out=np.zeros_like(total), where=total > 0)
+            out[lo:hi, self._jobs_with_choices] = np.maximum.reduceat(f1, starts, axis=1)
         # A manager's title is not an agent's job, an agent's not a technician's, and so on (« Responsable espaces
         # verts » is not « Agent des espaces verts »): a title of one level against a job whose label names others.
-        levels = {i for i, level in enumerate(ROLE_LEVELS) if any(t in level for t in tokens)}
-        if len(levels) == 1:
-            out[self._job_levels_mask & ~self._job_level[next(iter(levels))]] *= ROLE_MISMATCH
+        for q, tokens in enumerate(token_lists):
+            levels = [i for i, level in enumerate(ROLE_LEVELS) if any(t in level for t in tokens)]
+            if len(levels) == 1:
+                out[q] *= self._level_penalty[levels[0]]
         return out
 
     def _context_bonus(self, context: TitleContext | None) -> np.ndarray:
@@ -516,11 +537,6 @@ class Matcher:
             return bonus
         if context.filiere in self._filiere_mask:
             bonus += CONTEXT_FILIERE_BONUS * self._filiere_mask[context.filiere] / self._filiere_count
-        if context.categorie in self._categorie_mask:
-            bonus += CONTEXT_CATEGORIE_BONUS * self._categorie_mask[context.categorie]
-        return bonus
-        if context.filiere in self._filiere_mask:
-            bonus += CONTEXT_FILIERE_BONUS * self._filiere_mask[context.filiere]
         if context.categorie in self._categorie_mask:
             bonus += CONTEXT_CATEGORIE_BONUS * self._categorie_mask[context.categorie]
         return bonus
@@ -548,25 +564,20 @@ class Matcher:
         return self.match_many([(title, context)])[0]
 
     def match_many(self, items: Iterable[tuple[str, TitleContext | None]]) -> list[TitleMatch]:
+        """One `TitleMatch` per (title, context), in order; all titles scored together (fast for thousands)."""
         items = list(items)
         token_lists = [self.normalise.tokens(title) for title, _ in items]
-        distinct = sorted({t for tokens in token_lists for t in tokens})
-        all_sims = self._token_similarities(distinct)
-        all_best = self._best_per_choice(all_sims)
-        row_of = {t: i for i, t in enumerate(distinct)}
-        results = []
-        for (title, context), tokens in zip(items, token_lists, strict=True):
-            rows = [row_of[t] for t in tokens]
-            results.append(self._match_tokens(title, tokens, all_sims[rows], context, all_best[rows]))
-        return results
+        scores = self._batch_scores(token_lists, [not _COORDINATION.search(title) for title, _ in items])
+        return [self._match_tokens(title, tokens, scores[q], context)
+                for q, ((title, context), tokens) in enumerate(zip(items, token_lists, strict=True))]
 
-    def _match_tokens(self, title: str, tokens: list[str], sims: np.ndarray, context: TitleContext | None,
-                      best: np.ndarray | None = None) -> TitleMatch:
+    def _match_tokens(self, title: str, tokens: list[str], fuzzy_scores: np.ndarray,
+                      context: TitleContext | None) -> TitleMatch:
         if not tokens:
             return TitleMatch(title, None, 0.0, MatchStatus.TO_CHECK, ())
         bonus = self._context_bonus(context)
         exact = self._exact.get(" ".join(tokens)) or self._exact.get(" ".join(sorted(tokens)))
-        fuzzy = np.minimum(self._job_scores(tokens, sims, best, head=not _COORDINATION.search(title)), FUZZY_CAP)
+        fuzzy = np.minimum(fuzzy_scores, FUZZY_CAP)
         if exact and len(exact) == 1:
             (j,) = exact
             fuzzy[j] = 0.0
@@ -595,7 +606,7 @@ class Matcher:
         tokens = self.normalise.tokens(text)
         if not tokens:
             return []
-        scores = self._job_scores(tokens, self._token_similarities(tokens))
+        scores = self._batch_scores([tokens], [True])[0]
         order = np.argsort(-scores, kind="stable")[:limit]
         return [(self.job_codes[i], round(float(scores[i]), 4)) for i in order if scores[i] > 0]
 
