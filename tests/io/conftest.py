@@ -1,0 +1,40 @@
+"""Shared fixtures of the staffing-reader tests: the ugly files and a small grade table of our own."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from cartographie_desktop.core.referentiel import Grade
+from cartographie_desktop.io import readers
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "staffing"
+
+
+def load_grades() -> list[Grade]:
+    with open(DATA / "grades_fixture.csv", encoding="utf-8", newline="") as handle:
+        return [
+            Grade(label=row["grade"], cadre=row["cadre_emplois"], categorie=row["categorie"], filiere=row["filiere"],
+                  abbreviations=tuple(a for a in row["abreviations"].split("|") if a))
+            for row in csv.DictReader(handle)
+        ]
+
+
+@pytest.fixture(scope="session")
+def data() -> Path:
+    return DATA
+
+
+@pytest.fixture(scope="session")
+def grades() -> list[Grade]:
+    return load_grades()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test opens its files anew (the readers keep the last file for the wizard's steps)."""
+    readers.forget()
+    yield
+    readers.forget()
