@@ -430,7 +430,8 @@ class _Builder:
                 message = (f"Temps non complet ou partiel sans quotité (« {raw} ») : compté temps complet "
                            "(1 ETP par poste).")
             else:
-                message = f"Temps de travail « {raw} » illisible ({problem}) : compté temps complet (1 ETP par poste)."
+                detail = f" ({problem})" if problem != "illisible" else ""
+                message = f"Temps de travail « {raw} » illisible{detail} : compté temps complet (1 ETP par poste)."
             notes.append(self.issue("value", message, number, column, raw))
             share = 1.0
         elif share == 0:

@@ -503,10 +503,35 @@ def scan_xlsx_sheet(archive: zipfile.ZipFile, member: str, sheet: str, name: str
     return SheetScan(rows=rows, cols=cols, formulas=scanner.formulas)
 
 
+_UNIQUE_COUNT = re.compile(rb'<(?:\w+:)?sst\b[^>]*?\suniqueCount="(\d{1,20})"')
+_STRING_ITEM = re.compile(rb"<(?:\w+:)?si[\s>/]")
+MAX_DECLARED_SLACK = 1_000_000  # declared counts the engine pre-allocates from may exceed the truth by this much
+
+
+class _SharedStringsScanner:
+    """The engine reserves room for `uniqueCount` strings before reading them: a forged count aborts the process."""
+
+    def __init__(self) -> None:
+        self.declared: int | None = None
+        self.items = 0
+
+    def __call__(self, piece: bytes) -> None:
+        if self.declared is None:
+            found = _UNIQUE_COUNT.search(piece)
+            self.declared = int(found.group(1)) if found else 0
+        self.items += len(_STRING_ITEM.findall(piece))
+
+
 def check_xlsx_parts(archive: zipfile.ZipFile, name: str) -> None:
     """Stream the shared parts the engine reads at open time, so a lying entry is caught before it."""
     for member in archive.namelist():
         if member.startswith("xl/worksheets/") or not member.endswith((".xml", ".rels")):
+            continue
+        if member == "xl/sharedStrings.xml":
+            scanner = _SharedStringsScanner()
+            stream_entry(archive, member, MAX_PART_XML_BYTES, name, scanner)
+            if (scanner.declared or 0) > scanner.items + MAX_DECLARED_SLACK:
+                raise StaffingError(DAMAGED_MESSAGE.format(name=name, detail="table des textes incohérente"))
             continue
         stream_entry(archive, member, MAX_PART_XML_BYTES, name)
 
@@ -597,6 +622,9 @@ _BIFF_MULRK = 0x00BD
 _BIFF_BOF = 0x0809
 _BIFF_FILEPASS = 0x002F
 _BIFF_BOUNDSHEET = 0x0085
+_BIFF_DIMENSIONS = 0x0200
+_BIFF_SST = 0x00FC
+_BIFF_CONTINUE = 0x003C
 
 
 def _boundsheet_name(stream: bytes, body: int, length: int) -> tuple[int, str]:
@@ -612,6 +640,30 @@ def _boundsheet_name(stream: bytes, body: int, length: int) -> tuple[int, str]:
     else:
         name = stream[body + 7 : body + 7 + size].decode("latin-1", errors="replace")
     return offset, name
+
+
+def _check_xls_dimensions(stream: bytes, body: int, length: int, sheet: str, name: str) -> None:
+    """The engine allocates the rectangle a DIMENSIONS record declares, before reading any cell."""
+    if length >= 14:
+        first_row, last_row, first_col, last_col = struct.unpack_from("<IIHH", stream, body)
+    elif length >= 8:
+        first_row, last_row, first_col, last_col = struct.unpack_from("<HHHH", stream, body)
+    else:
+        return
+    if last_row < first_row or last_col < first_col:
+        raise StaffingError(DAMAGED_MESSAGE.format(name=name, detail=f"dimensions de « {sheet} » incohérentes"))
+    check_dimensions(sheet, last_row - first_row, last_col - first_col)
+
+
+def _check_xls_strings(stream: bytes, body: int, length: int, name: str) -> None:
+    """The engine reserves room for the SST's declared number of strings: each takes at least 3 bytes."""
+    (unique,) = struct.unpack_from("<I", stream, body + 4)
+    size, after, end = length, body + length, len(stream)
+    while after + 4 <= end and struct.unpack_from("<H", stream, after)[0] == _BIFF_CONTINUE:
+        extra = struct.unpack_from("<H", stream, after + 2)[0]
+        size, after = size + extra, after + 4 + extra
+    if unique > size // 3 + 1:
+        raise StaffingError(DAMAGED_MESSAGE.format(name=name, detail="table des textes incohérente"))
 
 
 def scan_xls(data: bytes, name: str) -> dict[str, tuple[int, int]]:
@@ -648,6 +700,10 @@ def scan_xls(data: bytes, name: str) -> dict[str, tuple[int, int]]:
             # Only worksheets (0x10) are kept; the workbook globals, charts and macros are not sheets of data.
             current = names.get(position, f"n° {len(sheets) + 1}") if substream == 0x0010 else ""
             rows = cols = 0
+        elif kind == _BIFF_DIMENSIONS and current and body + length <= end:
+            _check_xls_dimensions(stream, body, length, current, name)
+        elif kind == _BIFF_SST and length >= 8 and body + 8 <= end:
+            _check_xls_strings(stream, body, length, name)
         elif kind in _BIFF_CELLS and length >= 4 and body + 4 <= end:
             row, col = unpack("<HH", stream, body)
             rows, cols = max(rows, row + 1), max(cols, col + 1)

@@ -145,7 +145,7 @@ def read_table(path: Path, name: str) -> Table:
             f"Le fichier XML « {name} » contient des déclarations d'entités ou des références externes, interdites "
             "dans un document budgétaire : il n'a pas été lu. Exportez-le de nouveau depuis le logiciel de finances."
         ) from exc
-    except (ParseError, UnicodeError, ValueError, OSError) as exc:
+    except (ParseError, UnicodeError, ValueError, LookupError, OSError) as exc:
         raise StaffingError(DAMAGED_MESSAGE.format(name=name, detail="XML mal formé")) from exc
     if not lines:
         raise StaffingError(

@@ -95,7 +95,7 @@ def read_tables(path: Path, name: str) -> dict[str, Table]:
             f"Le classeur XML « {name} » contient des déclarations d'entités ou des références externes : il n'a pas "
             "été lu. Ouvrez-le dans Excel et enregistrez-le au format .xlsx."
         ) from exc
-    except (ParseError, UnicodeError, ValueError, OSError) as exc:
+    except (ParseError, UnicodeError, ValueError, LookupError, OSError) as exc:
         raise StaffingError(DAMAGED_MESSAGE.format(name=name, detail="XML mal formé")) from exc
     return tables
 

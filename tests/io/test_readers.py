@@ -141,5 +141,6 @@ def test_ods_table(data):
 def test_hidden_sheet_is_listed_but_not_chosen(data):
     info = staffing.inspect(data / "plusieurs_feuilles.xlsx")
     hidden = next(sheet for sheet in info.sheets if sheet.name == "Paramètres")
-    assert hidden.hidden and not hidden.likely
+    assert hidden.hidden
+    assert not hidden.likely
     assert (hidden.rows, hidden.cols) == (4, 1)

@@ -81,7 +81,7 @@ def test_greater_number_regex(limit):
 @pytest.mark.parametrize("limit", [0, 1, 15, 26, 27, 52, 702, 703, 16383])
 def test_greater_column_regex(limit):
     pattern = re.compile(f"^{sniff._greater_column(limit)}$")
-    for number in list(range(1, 800)) + [16383, 16384]:
+    for number in [*list(range(1, 800)), 16383, 16384]:
         assert bool(pattern.match(sniff.column_letters(number))) == (number > limit), number
 
 
