@@ -164,18 +164,25 @@ def column_labels(table: Table, header_row: int) -> list[str]:
         return []
     header = table.rows[header_row] if 0 <= header_row < len(table.rows) else [""] * table.width
     group = _group_row(table, header_row)
-    labels = []
+    labels: list[str] = []
+    keys: list[str] = []
     for index in range(table.width):
         text = header[index] if index < len(header) else ""
         upper = group[index] if group and index < len(group) else ""
+        if not text and not upper:  # most columns of a wide, sparse sheet: no need to fold anything
+            labels.append(f"Colonne {column_letters(index + 1)}")
+            keys.append("")
+            continue
         label = f"{upper} / {text}" if upper and text and fold(upper) != fold(text) else text or upper
-        labels.append(label or f"Colonne {column_letters(index + 1)}")
+        labels.append(label)
+        keys.append(fold(label))
     counts: dict[str, int] = {}
-    for label in labels:
-        counts[fold(label)] = counts.get(fold(label), 0) + 1
+    for key in keys:
+        if key:
+            counts[key] = counts.get(key, 0) + 1
     return [
-        f"{label} (colonne {column_letters(index + 1)})" if counts[fold(label)] > 1 else label
-        for index, label in enumerate(labels)
+        f"{label} (colonne {column_letters(index + 1)})" if key and counts[key] > 1 else label
+        for index, (label, key) in enumerate(zip(labels, keys, strict=True))
     ]
 
 
@@ -214,8 +221,11 @@ def guess_columns(table: Table, header_row: int, grades: normalise.GradeIndex | 
     guesses: list[ColumnGuess] = []
     for index, label in enumerate(labels):
         values = _column_values(table, header_row, index)
-        samples = list(dict.fromkeys(values))[:5]
         header_text = table.rows[header_row][index] if 0 <= header_row < len(table.rows) else ""
+        if not values and label.startswith("Colonne "):  # nothing at all in this column
+            guesses.append(ColumnGuess(index=index, header=label, field="ignore", confidence=0.9, samples=[]))
+            continue
+        samples = list(dict.fromkeys(values))[:5]
         field, confidence = header_field(label)
         if field is None and header_text and header_text != label:
             field, confidence = header_field(header_text)

@@ -18,7 +18,8 @@ from cartographie_desktop.core.text import fold, format_fte, format_number
 from cartographie_desktop.io import normalise
 from cartographie_desktop.io.tables import PERSONAL_FIELDS, REQUIRED_FIELDS, ImportCancelled, StaffingError, Table
 
-_TOTAL = re.compile(r"^(?:sous ?total|total|totaux|ensemble|effectif total|nombre total)\b")
+# On raw cell texts (folding every cell of a big table would cost seconds): the words carry no accents.
+_TOTAL = re.compile(r"^\W*(?:sous[\s-]*total|total|totaux|ensemble|effectif total|nombre total)\b", re.IGNORECASE)
 _HEADING = re.compile(
     r"^(?:filieres?|secteurs?|categories?|cat|services?|directions?|poles?|budgets?|emplois fonctionnels|"
     r"agents? (?:titulaires?|non titulaires?|contractuels?)|personnels?|titulaires|non titulaires|contractuels|"
@@ -91,8 +92,11 @@ class _Builder:
         indexes = self.columns.get(name)
         if not indexes:
             return "", -1
+        if len(indexes) == 1:  # the usual case: rows are rectangular, no bounds check needed
+            index = indexes[0]
+            return row[index], index
         for index in indexes:
-            if index < len(row) and row[index]:
+            if row[index]:
                 return row[index], index
         return "", indexes[0]
 
@@ -136,9 +140,9 @@ class _Builder:
     def _structure(self) -> list[_Line]:
         """Set aside the lines that are not posts; read the sub-headings as context for the lines below."""
         header = self.table.rows[self.header_row] if 0 <= self.header_row < len(self.table.rows) else []
-        header_keys = [fold(cell) for cell in header]
-        header_count = sum(1 for key in header_keys if key)
+        header_count = sum(1 for cell in header if cell)
         named = {index for name in ("title", "grade") for index in self.columns.get(name, [])}
+        private = {index for name in (*PERSONAL_FIELDS, "matricule") for index in self.columns.get(name, [])}
         mapped = {index for indexes in self.columns.values() for index in indexes}
         widths = sorted(sum(1 for cell in row if cell) for row in self.rows[:500] if any(row))
         typical = widths[len(widths) // 2] if widths else 0
@@ -152,20 +156,17 @@ class _Builder:
             if not cells:
                 self.aside(number, "Ligne vide.")
                 continue
-            first = [fold(cell) for _, cell in cells[:3]]
-            total_cell = next(((column, cell) for (column, cell), key in zip(cells, first, strict=False)
-                               if _TOTAL.match(key)), None)
+            total_cell = next(((column, cell) for column, cell in cells[:3] if _TOTAL.match(cell)), None)
             if total_cell is not None:
                 self.aside(number, "Ligne de total ou de sous-total.", total_cell[0], total_cell[1])
                 continue
             if header_count >= 2:
-                same = sum(1 for column, cell in cells
-                           if column < len(header_keys) and header_keys[column] == fold(cell))
+                same = sum(1 for column, cell in cells if column < len(header) and header[column] == cell)
                 if same >= max(2, int(0.8 * header_count)):
                     self.aside(number, "Ligne d'en-tête répétée.")
                     continue
             distinct = {cell for _, cell in cells}
-            if len(distinct) == 1:
+            if len(distinct) == 1 and cells[0][0] not in private:  # a lone name is no heading: never quote it
                 column, text = cells[0]
                 key = fold(text)
                 if _FOOTER.match(key):
@@ -222,7 +223,7 @@ class _Builder:
                         raw))
                 line.month = month if month is not None else -1
             if matricule:
-                groups.setdefault(fold(matricule), []).append(line)
+                groups.setdefault(matricule.casefold(), []).append(line)
         dropped: set[int] = set()
         compared = [name for name in ("title", "grade", "categorie", "filiere", "direction", "fte", "status", "sexe",
                                       "budget") if name in self.columns]

@@ -129,12 +129,14 @@ class Source:
     scans: dict[str, SheetScan] = field(default_factory=dict)
     csv_text: str | None = None
     csv_first_line: int = 1
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def table(self, sheet: str | None = None) -> Table:
         sheet = self.resolve(sheet)
-        if sheet not in self.tables:
-            self.tables[sheet] = self._read(sheet)
-        return self.tables[sheet]
+        with self.lock:  # the wizard (GUI thread) and the import (worker thread) may ask at the same time
+            if sheet not in self.tables:
+                self.tables[sheet] = self._read(sheet)
+            return self.tables[sheet]
 
     def resolve(self, sheet: str | None) -> str:
         if sheet is None:
@@ -373,11 +375,11 @@ def detect_encoding(data: bytes) -> tuple[str, str]:
     # Mostly valid UTF-8 with a stray byte or two (a value pasted from elsewhere): still UTF-8.
     loose = data.decode("utf-8", errors="replace")
     bad = loose.count("\ufffd")
-    good = sum(1 for char in loose if char > "\x7f") - bad
+    good = len(loose) - len(loose.encode("ascii", errors="ignore")) - bad  # non-ASCII characters that decoded
     if good > 3 * bad:
         return "utf-8", loose
     del loose
-    if re.search(rb"[\x80-\x9f]", data):
+    if len(data.translate(None, _C1_BYTES)) != len(data):
         # C1 bytes are control characters in ISO-8859-1/15 but letters and signs in Windows-1252 (’ œ € …).
         try:
             return "cp1252", data.decode("cp1252")
@@ -390,6 +392,7 @@ def detect_encoding(data: bytes) -> tuple[str, str]:
     return "cp1252", data.decode("cp1252", errors="replace")
 
 
+_C1_BYTES = bytes(range(0x80, 0xA0))
 _SEPARATORS = (";", "\t", ",", "|")
 
 

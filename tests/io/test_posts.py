@@ -177,3 +177,10 @@ def test_progress_and_cancel_during_a_long_table():
     calls = iter(range(100))
     with pytest.raises(StaffingError, match="Import annulé"):
         build(rows, {0: "title"}, cancelled=lambda: next(calls) > 2)
+
+
+def test_a_line_holding_only_a_name_is_set_aside_without_quoting_the_name():
+    rows = [["Nom", "Poste", "Temps"], ["DUPONT Marie", "", ""], ["MARTIN Paul", "Agent", "35h"]]
+    result = build(rows, {0: "nom", 1: "title", 2: "fte"})
+    assert aside(result) == {2: "Ni intitulé de poste ni grade : ligne écartée."}
+    assert all("DUPONT" not in issue.message + issue.value for issue in result.issues)
