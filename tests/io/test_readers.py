@@ -144,3 +144,38 @@ def test_hidden_sheet_is_listed_but_not_chosen(data):
     assert hidden.hidden
     assert not hidden.likely
     assert (hidden.rows, hidden.cols) == (4, 1)
+
+
+def _workbook(path, sheet_xml: str) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml",
+                         '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                         '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+                         'officedocument.spreadsheetml.sheet.main+xml"/></Types>')
+        archive.writestr("_rels/.rels",
+                         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                         '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                         'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        archive.writestr("xl/workbook.xml",
+                         '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http'
+                         '://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
+                         '<sheet name="Feuil1" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        archive.writestr("xl/_rels/workbook.xml.rels",
+                         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                         '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                         'relationships/worksheet" Target="/xl/worksheets/sheet1.xml"/></Relationships>')
+        archive.writestr("xl/worksheets/sheet1.xml", sheet_xml)
+
+
+def test_formula_without_result_outside_the_valued_range_widens_the_table(tmp_path):
+    path = tmp_path / "decale.xlsx"
+    _workbook(path, '<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>'
+                    '<x:row r="3"><x:c r="C3" t="inlineStr"><x:is><x:t>Poste</x:t></x:is></x:c></x:row>'
+                    '<x:row r="4"><x:c r="B4"><x:f>SUM(A1:A2)</x:f></x:c>'
+                    '<x:c r="C4" t="inlineStr"><x:is><x:t>Agent</x:t></x:is></x:c></x:row>'
+                    "</x:sheetData></x:worksheet>")
+    table = staffing.read_table(path)
+    assert table.rows == [["", "Poste"], ["=SUM(A1:A2)", "Agent"]]
+    assert table.row_numbers == [3, 4]
