@@ -16,6 +16,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.parsers.expat import ExpatError
 
 from cartographie_desktop.core.text import format_number
 from cartographie_desktop.io.tables import StaffingError
@@ -242,11 +243,52 @@ def open_zip(path: Path) -> zipfile.ZipFile:
     return archive
 
 
-def stream_entry(archive: zipfile.ZipFile, member: str, limit: int, name: str, scan=None) -> int:
+def _strict_xml_parser():
+    """An expat parser that only checks well-formedness and refuses any DTD (no entity can be declared)."""
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate()
+
+    def forbid(*_args) -> None:
+        raise ValueError("DTD")
+
+    parser.StartDoctypeDeclHandler = forbid
+    parser.EntityDeclHandler = forbid
+    parser.ExternalEntityRefHandler = forbid
+    return parser
+
+
+class _Pieces:
+    """Cuts a stream of chunks into pieces that end on a tag boundary (a row when possible) for a scanner."""
+
+    def __init__(self, scan) -> None:
+        self.scan = scan
+        self.carry = b""
+
+    def add(self, chunk: bytes) -> None:
+        buffer = self.carry + chunk
+        cut = _cut(buffer)
+        if cut <= 0:
+            self.carry = buffer
+            if len(buffer) > 4 * CHUNK:  # one gigantic element: scan it as it is
+                self.scan(buffer)
+                self.carry = b""
+            return
+        self.scan(buffer[:cut])
+        self.carry = buffer[cut:]
+
+    def finish(self) -> None:
+        if self.carry:
+            self.scan(self.carry)
+
+
+def stream_entry(archive: zipfile.ZipFile, member: str, limit: int, name: str, scan=None, *,
+                 well_formed: bool = False) -> int:
     """Decompress one entry in chunks, at most `limit` bytes, checking its CRC; feed whole-tag pieces to `scan`.
 
     Python's zip reader stops at the declared size and then checks the CRC, so an entry whose header lies about its
-    size fails here in bounded time instead of flooding the engine.
+    size fails here in bounded time instead of flooding the engine. With `well_formed`, the XML is also checked by
+    expat: the engine's OpenDocument reader loops forever on a document cut short.
     """
     try:
         info = archive.getinfo(member)
@@ -254,37 +296,32 @@ def stream_entry(archive: zipfile.ZipFile, member: str, limit: int, name: str, s
         return 0
     if info.file_size > limit:
         raise StaffingError(DAMAGED_MESSAGE.format(name=name, detail="contenu décompressé démesuré"))
+    parser = _strict_xml_parser() if well_formed else None
+    pieces = _Pieces(scan) if scan is not None else None
     total = 0
-    carry = b""
     try:
         with archive.open(info) as handle:
-            while True:
-                chunk = handle.read(CHUNK)
-                if not chunk:
-                    break
+            while chunk := handle.read(CHUNK):
                 total += len(chunk)
                 if total > limit:
                     raise StaffingError(DAMAGED_MESSAGE.format(name=name, detail="contenu décompressé démesuré"))
-                if scan is None:
-                    continue
-                buffer = carry + chunk
-                cut = _cut(buffer)
-                if cut <= 0:
-                    carry = buffer
-                    if len(carry) > 4 * CHUNK:  # one gigantic element: scan it as it is
-                        scan(carry)
-                        carry = b""
-                    continue
-                scan(buffer[:cut])
-                carry = buffer[cut:]
-        if scan is not None and carry:
-            scan(carry)
+                if parser is not None:
+                    parser.Parse(chunk, False)
+                if pieces is not None:
+                    pieces.add(chunk)
+        if pieces is not None:
+            pieces.finish()
+        if parser is not None:
+            parser.Parse(b"", True)
     except StaffingError:
         raise
-    except (zipfile.BadZipFile, EOFError, zlib.error, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, EOFError, zlib.error, OSError) as exc:
         raise StaffingError(DAMAGED_MESSAGE.format(name=name, detail="données compressées abîmées")) from exc
     except (NotImplementedError, RuntimeError) as exc:
         raise StaffingError(DAMAGED_MESSAGE.format(name=name, detail="archive chiffrée ou non standard")) from exc
+    except (ExpatError, ValueError) as exc:  # ill-formed XML, the DTD refusal, a damaged stream
+        detail = "XML mal formé" if parser is not None else "données compressées abîmées"
+        raise StaffingError(DAMAGED_MESSAGE.format(name=name, detail=detail)) from exc
     return total
 
 
@@ -604,9 +641,9 @@ def scan_ods(archive: zipfile.ZipFile, name: str) -> dict[str, SheetScan]:
         raise StaffingError(PASSWORD_MESSAGE)
     for member in archive.namelist():
         if member != "content.xml" and member.endswith(".xml"):
-            stream_entry(archive, member, MAX_PART_XML_BYTES, name)
+            stream_entry(archive, member, MAX_PART_XML_BYTES, name, well_formed=True)
     scanner = _OdsScanner()
-    stream_entry(archive, "content.xml", MAX_SHEET_XML_BYTES, name, scanner)
+    stream_entry(archive, "content.xml", MAX_SHEET_XML_BYTES, name, scanner, well_formed=True)
     scans = {}
     for sheet, (rows, cols, _) in scanner.sheets.items():
         check_dimensions(sheet, rows, cols)
