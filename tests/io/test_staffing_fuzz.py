@@ -227,10 +227,37 @@ def test_mutated_files_in_a_child_process(data, tmp_path):
     assert outcomes.count("ok") > 20  # the mutations are not all fatal: the normal path is exercised too
 
 
+def _rezip(source: Path, target: Path, member: str, change) -> Path:
+    original = zipfile.ZipFile(source)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in original.infolist():
+            content = original.read(info.filename)
+            archive.writestr(info.filename, change(content) if info.filename == member else content)
+    return target
+
+
+def _engine_killers(data: Path, folder: Path) -> list[Path]:
+    """Damage the fuzzer found to abort or hang the native engine; each must now be a French error."""
+    import re
+    import struct
+
+    cut_ods = _rezip(data / "tableau.ods", folder / "ods_coupe.ods", "content.xml",
+                     lambda content: content[: content.find(b"<table:table-row>", 700)])
+    forged_count = _rezip(data / "plusieurs_feuilles.xlsx", folder / "uniquecount.xlsx", "xl/sharedStrings.xml",
+                          lambda content: re.sub(rb'uniqueCount="\d+"', b'uniqueCount="34294967296"', content))
+    xls = bytearray((data / "ancien_format.xls").read_bytes())
+    dimensions = xls.find(struct.pack("<HH", 0x0200, 14))  # the first sheet's DIMENSIONS record
+    struct.pack_into("<I", xls, dimensions + 4, 0x40000)  # first row after the last one
+    forged_dimensions = folder / "dimensions.xls"
+    forged_dimensions.write_bytes(bytes(xls))
+    return [cut_ods, forged_count, forged_dimensions]
+
+
 def test_hostile_fixtures_in_a_child_process(data, tmp_path):
     hostile = ["dimension_geante.xlsx", "bombe_declaree.xlsx", "bombe_mensongere.xlsx", "ods_geant.ods",
                "billion_laughs.xml", "xxe.xml", "protege.xlsx", "tronque.xlsx", "binaire.xlsx"]
-    paths = [data / name for name in hostile]
+    paths = [data / name for name in hostile] + _engine_killers(data, tmp_path)
     results = _run_worker(paths, tmp_path)
-    assert {paths[i].name: outcome for i, (outcome, _) in results.items()} == dict.fromkeys(hostile, "staffing")
+    names = [path.name for path in paths]
+    assert {names[i]: outcome for i, (outcome, _) in results.items()} == dict.fromkeys(names, "staffing")
     assert max(seconds for _, seconds in results.values()) < 5
