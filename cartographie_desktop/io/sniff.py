@@ -319,7 +319,7 @@ def stream_entry(archive: zipfile.ZipFile, member: str, limit: int, name: str, s
         raise StaffingError(DAMAGED_MESSAGE.format(name=name, detail="données compressées abîmées")) from exc
     except (NotImplementedError, RuntimeError) as exc:
         raise StaffingError(DAMAGED_MESSAGE.format(name=name, detail="archive chiffrée ou non standard")) from exc
-    except (ExpatError, ValueError) as exc:  # ill-formed XML, the DTD refusal, a damaged stream
+    except (ExpatError, ValueError, LookupError) as exc:  # ill-formed XML, unknown encoding, DTD, damaged stream
         detail = "XML mal formé" if parser is not None else "données compressées abîmées"
         raise StaffingError(DAMAGED_MESSAGE.format(name=name, detail=detail)) from exc
     return total
