@@ -149,30 +149,32 @@ class _Builder:
         context = _Context()
         kept: list[_Line] = []
         total = len(self.rows)
+        header_first = next((cell for cell in header if cell), None)
         for index, row in enumerate(self.rows):
             self.tick(index, total, 0.5, 0.3)
             number = self.numbers[index]
-            cells = [(column, cell) for column, cell in enumerate(row) if cell]
-            if not cells:
+            filled = list(filter(None, row))  # C speed: most rows take no other path than the next few tests
+            if not filled:
                 self.aside(number, "Ligne vide.")
                 continue
-            total_cell = next(((column, cell) for column, cell in cells[:3] if _TOTAL.match(cell)), None)
-            if total_cell is not None:
-                self.aside(number, "Ligne de total ou de sous-total.", total_cell[0], total_cell[1])
+            total_text = next((cell for cell in filled[:3] if _TOTAL.match(cell)), None)
+            if total_text is not None:
+                self.aside(number, "Ligne de total ou de sous-total.", row.index(total_text), total_text)
                 continue
-            if header_count >= 2:
-                same = sum(1 for column, cell in cells if column < len(header) and header[column] == cell)
+            if header_count >= 2 and filled[0] == header_first:
+                same = sum(1 for column, cell in enumerate(row) if cell and column < len(header)
+                           and header[column] == cell)
                 if same >= max(2, int(0.8 * header_count)):
                     self.aside(number, "Ligne d'en-tête répétée.")
                     continue
-            distinct = {cell for _, cell in cells}
-            if len(distinct) == 1 and cells[0][0] not in private:  # a lone name is no heading: never quote it
-                column, text = cells[0]
+            text = filled[0]
+            column = row.index(text)
+            if filled.count(text) == len(filled) and column not in private:  # one value; a lone name is no heading
                 key = fold(text)
                 if _FOOTER.match(key):
                     self.aside(number, "Ligne de texte (note ou signature), pas un poste.", column, text)
                     continue
-                spans = len(cells) >= 2 and len(mapped) >= 2  # merged across the table
+                spans = len(filled) >= 2 and len(mapped) >= 2  # merged across the table
                 shouting = text.isupper() and len(text) > 3
                 if (_HEADING.match(key) or typical >= 3
                         or (typical == 2 and (spans or shouting or column not in named))):
@@ -243,7 +245,7 @@ class _Builder:
             signature = {}
             for line in winners:
                 row = self.rows[line.index]
-                key = tuple(fold(self.value(row, name)[0]) for name in compared)
+                key = tuple(self.value(row, name)[0] for name in compared)  # an exported duplicate is exact
                 if key in signature:
                     dropped.add(line.index)
                     self.merged += 1

@@ -88,6 +88,7 @@ class _Texts:
     def __init__(self) -> None:
         self.strings: dict[str, str] = {}
         self.numbers: dict[float, str] = {}
+        self.others: dict[Any, str] = {}  # dates, times, durations: a date column repeats its values
 
     def row(self, values: list[Any]) -> list[str]:
         get = self.strings.get  # a lookup with a non-str key finds nothing: no str equals a number or a date
@@ -102,9 +103,20 @@ class _Texts:
                 if len(self.numbers) < _STR_CACHE_LIMIT:
                     self.numbers[value] = text
             return text
-        text = cell_text(value)
-        if kind is str and len(self.strings) < _STR_CACHE_LIMIT:
-            self.strings[value] = text
+        if kind is str:
+            text = " ".join(value.split())
+            if text == value:
+                text = value  # keep one object, not two equal ones
+            if len(self.strings) < _STR_CACHE_LIMIT:
+                self.strings[value] = text
+            return text
+        if kind is bool or kind is int:
+            return cell_text(value)
+        text = self.others.get(value)
+        if text is None:
+            text = cell_text(value)
+            if len(self.others) < _STR_CACHE_LIMIT:
+                self.others[value] = text
         return text
 
 
