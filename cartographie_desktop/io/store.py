@@ -124,11 +124,14 @@ def _connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
         conn = sqlite3.connect(uri, uri=True, isolation_level=None)
     else:
         conn = sqlite3.connect(str(path), isolation_level=None)  # we open transactions ourselves
-    conn.execute("PRAGMA foreign_keys = ON")
-    if not read_only:
-        conn.execute("PRAGMA journal_mode = DELETE")
-        conn.execute("PRAGMA synchronous = FULL")
     return conn
+
+
+def _configure_for_writing(conn: sqlite3.Connection) -> None:
+    """Only once the file is known to be ours: these pragmas would change someone else's database."""
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.execute("PRAGMA synchronous = FULL")
 
 
 @contextlib.contextmanager
@@ -303,6 +306,7 @@ class ProjectStore:
         try:
             conn = _connect(tmp)
             try:
+                _configure_for_writing(conn)
                 conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
                 conn.executescript(SCHEMA)  # a temporary file: no one sees it before the rename
@@ -334,6 +338,11 @@ class ProjectStore:
             raise StoreError(f"Impossible d'ouvrir « {path.name} » : {exc}.") from exc
         try:
             _check(conn, path)
+            if not read_only:
+                _configure_for_writing(conn)
+        except sqlite3.Error as exc:
+            conn.close()
+            raise StoreError(f"Impossible d'ouvrir « {path.name} » en écriture : {exc}.") from exc
         except BaseException:
             conn.close()
             raise

@@ -1,4 +1,4 @@
-"""Shared fixtures of the staffing-reader tests: the ugly files and a small grade table of our own."""
+"""Shared fixtures of the io tests: the référentiel stand-in, the ugly staffing files and a small grade table."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ import pytest
 
 from cartographie_desktop.core.referentiel import Grade
 from cartographie_desktop.io import readers
+from tests.core.conftest import mini_ref
+
+__all__ = ["mini_ref"]
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "staffing"
 

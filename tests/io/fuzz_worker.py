@@ -14,11 +14,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from conftest import load_grades
 
 from cartographie_desktop.io import readers, staffing
+from tests.io.conftest import load_grades
 
 
 def main() -> None:
