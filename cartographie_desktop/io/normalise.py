@@ -344,6 +344,12 @@ _GRADE_STOP = {"de", "d", "des", "du", "la", "le", "l", "en", "et", "territorial
                "territoriales", "terr", "ter", "grade"}
 
 
+_WORKING_TIME_IN_GRADE = re.compile(
+    r"\b(?:tnc|tc|tp|temps (?:non )?complet|temps partiel)\b|\d+(?:\.\d+)?\s*(?:h\s*\d*|/\s*\d+\s*(?:e|eme)?|%)"
+    r"|\bheures?\b|\bhebdo\w*"
+)
+
+
 def grade_key(text: str) -> str:
     """A grade's wording reduced to sorted tokens: `Adjt adm. princ. 2e cl.` ≡ `Adjoint administratif principal de
     2ème classe`."""
@@ -394,6 +400,14 @@ class GradeIndex:
     def _find(self, text: str) -> GradeFacts | None:
         if not text.strip() or not self.exact:
             return None
+        found = self._lookup(text)
+        if found is None:  # « Adjoint technique (TNC 17h30) »: the working time is no part of the grade
+            bare = _WORKING_TIME_IN_GRADE.sub(" ", _plain(text)).strip(" ()-,")
+            if bare and bare != _plain(text):
+                found = self._lookup(bare)
+        return found
+
+    def _lookup(self, text: str) -> GradeFacts | None:
         key = grade_key(text)
         found = self.exact.get(key) or self.exact.get(fold(text).replace(" ", "")) or self.cadres.get(key)
         if found:

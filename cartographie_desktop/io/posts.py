@@ -32,6 +32,8 @@ _FOOTER = re.compile(
 _FILIERE_NAMES = {fold(label) for label in FILIERES.values()} | {
     "adm", "tech", "cult", "sport", "soc", "ms", "mt", "anim", "pol", "police", "sociale", "medico sociale",
 }
+# One statutory filière (« sanitaire et sociale ») whose sectors files and référentiel name differently: no warning.
+_SANITARY_AND_SOCIAL = {"sociale", "medico_sociale", "medico_technique"}
 _DIRECTION_HEADING = re.compile(r"^(?:services?|directions?|poles?)\b")
 _PROGRESS_STEP = 2000
 _MAX_COUNT = 10_000
@@ -392,7 +394,7 @@ class _Builder:
         if facts is not None and facts.filiere in FILIERES:
             if not value:
                 return facts.filiere
-            if facts.filiere != value:
+            if facts.filiere != value and not {facts.filiere, value} <= _SANITARY_AND_SOCIAL:
                 notes.append(self.issue(
                     "warning", f"Filière {FILIERES[value].lower()} ({origin}) différente de celle du grade "
                     f"« {facts.label} » ({FILIERES[facts.filiere].lower()}) : la {origin} est retenue.",

@@ -177,3 +177,12 @@ def test_grade_index_reads_abbreviated_feminine_and_plural_wordings(grades):
 
 def test_empty_grade_index_finds_nothing():
     assert normalise.GradeIndex([]).find("Adjoint technique") is None
+
+
+def test_grade_with_its_working_time_in_the_label(grades):
+    index = GradeIndex(grades)
+    for wording in ("Adjoint technique territorial TNC 28h", "Adjoint technique (TNC 17h30)",
+                    "Adjoint technique TNC 24/35", "Adjoint technique 80 %"):
+        found = index.find(wording)
+        assert found is not None, wording
+        assert found.label == "Adjoint technique", wording
