@@ -216,7 +216,7 @@ def _run_worker(paths: list[Path], tmp_path: Path) -> dict[int, tuple[str, float
 
 @pytest.mark.slow
 def test_mutated_files_in_a_child_process(data, tmp_path):
-    paths = _mutants(data, tmp_path, per_seed=40)
+    paths = _mutants(data, tmp_path, per_seed=100)
     results = _run_worker(paths, tmp_path)
     assert len(results) == len(paths)
     bugs = {paths[i].name: outcome for i, (outcome, _) in results.items() if outcome.startswith("bug")}
