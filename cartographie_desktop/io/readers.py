@@ -160,7 +160,9 @@ class Source:
 
     def _read(self, sheet: str) -> Table:
         if self.format == "csv":
-            return _csv_table(self, max_rows=None)
+            table = _csv_table(self, max_rows=None)
+            self.csv_text = None  # the table now holds it all; the text would only double the memory
+            return table
         if self.format == "totem":
             from cartographie_desktop.io import totem
 
@@ -521,6 +523,11 @@ def _clean(raw: str, cache: dict[str, str]) -> str:
 
 
 def csv_preview(source: Source, max_rows: int) -> Table:
+    sheet = source.sheet_names[0]
+    if sheet in source.tables:  # read whole already (its text is gone): the first rows of the table
+        table = source.tables[sheet]
+        return Table(sheet=sheet, rows=[list(row) for row in table.rows[:max_rows]],
+                     row_numbers=table.row_numbers[:max_rows])
     return _csv_table(source, max_rows=max_rows)
 
 
