@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.parsers.expat import ExpatError
 
-from cartographie_desktop.core.text import format_number
+from cartographie_desktop.core.text import format_number, plural
 from cartographie_desktop.io.tables import StaffingError
 
 MAX_FILE_BYTES = 1024**3  # no staffing file is anywhere near 1 GB
@@ -61,7 +61,7 @@ class SheetScan:
 
 def too_big_message(sheet: str, rows: int, cols: int) -> str:
     return (
-        f"La feuille « {sheet} » est trop grande ({format_number(rows)} lignes × {format_number(cols)} colonnes) : "
+        f"La feuille « {sheet} » est trop grande ({plural(rows, 'ligne')} × {plural(cols, 'colonne')}) : "
         f"le programme accepte au plus {format_number(MAX_ROWS)} lignes et {format_number(MAX_CELLS)} cellules. "
         "Supprimez les lignes ou colonnes inutiles, puis réessayez."
     )
