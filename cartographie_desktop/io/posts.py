@@ -269,11 +269,10 @@ class _Builder:
             row = self.rows[line.index]
             raw, column = self.value(row, "status")
             status = normalise.parse_status(raw)[0] if raw else ""
-            if not status or status not in ("elu", "stage_ecole"):
+            if status in ("", "contractuel", "vacataire"):  # « Maire » in the title says more than a vague status
                 from_title = normalise.status_from_title(self.value(row, "title")[0]) or normalise.status_from_title(
                     self.value(row, "grade")[0])
-                if from_title and status in ("", "contractuel", "vacataire"):
-                    status = from_title
+                status = from_title or status
             line.status, line.status_raw = status, raw
             if status == "elu":
                 self.aside(line.number, "Élu : les élus ne sont pas des agents, ligne écartée.", column, raw)
