@@ -9,7 +9,8 @@
    person is fictional: names are drawn (fixed seed) from common French first names and surnames.
 2. The file is imported with the real pipeline (`io.importer.import_file`), exactly as a user would.
 3. A few decisions a real commune would take are applied through `core.commands` (the reception desk kept human,
-   an activity not done here, one score corrected with its reason), so the demo shows every kind of decision.
+   an activity not done here, one score corrected with its reason), so the demo shows every kind of decision; then
+   the demo workshop sheets (`data/demo/ateliers.json`) are added, brought up to date with those decisions.
 
 Deterministic: the same code and référentiel give the same files.
 """
@@ -333,6 +334,20 @@ def apply_decisions(project_path: Path) -> list[str]:
     return done
 
 
+def add_workshops(project_path: Path) -> list[str]:
+    """The demo workshop sheets (`data/demo/ateliers.json`), brought up to date with the decisions above."""
+    from cartographie_desktop.core import referentiel
+    from cartographie_desktop.io.session import EditSession
+    from cartographie_desktop.io.workshops_codec import demo_workshops
+
+    session = EditSession.open(project_path)
+    try:
+        session.execute(demo_workshops(session.project, referentiel.load()))
+        return [f"{sheet.job} « {sheet.title} »" for sheet in session.project.workshops]
+    finally:
+        session.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--xlsx-only", action="store_true", help="seulement le tableau des effectifs")
@@ -356,6 +371,8 @@ def main() -> None:
         print("correspondance :", line)
     for line in apply_decisions(PROJECT):
         print("décision :", line)
+    for line in add_workshops(PROJECT):
+        print("atelier :", line)
     result = summary(open_project(PROJECT), referentiel.load())
     bands = ", ".join(f"{k} {v['agents']}" for k, v in result["bands"].items())
     print(f"{PROJECT.relative_to(ROOT)} : {result['commune']} {result['year']}, {result['agents']} agents, "
