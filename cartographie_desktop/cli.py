@@ -110,12 +110,15 @@ def cmd_import(args: argparse.Namespace) -> int:
     if not args.file.is_file():
         raise UserError(f"Le fichier « {name} » est introuvable.")
     try:
-        importer.project_path(args.output)
+        output = importer.project_path(args.output)
         from cartographie_desktop.io.staffing import StaffingError
     except StoreError as exc:
         raise UserError(str(exc)) from exc
     except ImportError as exc:  # the readers are not part of this build yet
         raise UserError(f"L'import des tableaux des effectifs n'est pas disponible : {exc}") from exc
+    if output.exists() and not args.force:
+        raise UserError(f"Le projet « {output.name} » existe déjà : choisissez un autre nom, ou ajoutez --force "
+                        "pour le remplacer.")
     try:
         report = importer.import_file(args.file, args.output, sheet=args.sheet, commune=args.commune,
                                       year=args.year, overwrite=args.force)

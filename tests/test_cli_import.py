@@ -71,7 +71,9 @@ def test_import_refuses_to_overwrite_without_force(tmp_path, capsys):
     assert "44 postes importés" in summary
     before = out.read_bytes()
     assert cli.main(["import", str(DEMO_XLSX), "-o", str(out), "--commune", "Autre"]) == 2
-    assert "existe déjà" in _one_french_line(capsys.readouterr().err)
+    line = _one_french_line(capsys.readouterr().err)
+    assert "existe déjà" in line
+    assert "--force" in line
     assert out.read_bytes() == before
     assert cli.main(["import", str(DEMO_XLSX), "-o", str(out), "--commune", "Autre", "--force"]) == 0
 
