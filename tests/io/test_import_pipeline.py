@@ -56,9 +56,18 @@ def test_demo_import_posts_fte_and_accounting(imported, demo):
     assert report.balanced
     assert sum(p.fte for p in project.posts) == pytest.approx(sum(demo.fte_of(r["time"]) for r in rows), abs=0.01)
     assert sum(p.sexe == "F" for p in project.posts) == sum(r["sex"] in ("F", "Mme") for r in rows)
-    reasons = " ".join(entry["reason"] for entry in report.set_aside).casefold()
-    assert "total" in reasons  # the TOTAL row is set aside, with its reason
-    assert all(isinstance(entry["line"], int) for entry in report.set_aside)
+    # Exactly the filière sub-headings and the TOTAL row are set aside, each with its reason.
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(DEMO_XLSX, read_only=True).active
+    structure = {i for i, row in enumerate(sheet.iter_rows(values_only=True), start=1)
+                 if str(row[0] or "").startswith(("FILIÈRE", "TOTAL"))}
+    assert {entry["line"] for entry in report.set_aside} == structure
+    assert len(structure) == 7
+    reasons = [entry["reason"] for entry in report.set_aside]
+    assert all(reasons)
+    assert any("total" in r.casefold() for r in reasons)
+    assert sum("FILIÈRE" in r for r in reasons) == 6
     assert project.commune == "Val-Fleuri"
     assert project.year == 2026
     assert project.source_name == DEMO_XLSX.name
