@@ -50,11 +50,12 @@ _CHUNK = 128  # titles scored together: bounds the padded arrays to a few MB
 # Words that place a post rather than describe it (« agent d'accueil mairie »): they count for a quarter.
 CONTEXT_WORDS = frozenset({
     "mairie", "maire", "commune", "communal", "municipal", "ville", "collectivite", "intercommunal", "elu",
+    "site", "secteur", "quartier", "antenne", "annexe",
 })
 # Words that say a rank or a role but not a trade. A title made of them only (« Chargé de mission », « Chef de
 # service », « Agent ») is never matched automatically, however close a synonym looks.
 ROLE_WORDS = frozenset({
-    "agent", "responsable", "chef", "charge", "mission", "directeur", "direction", "adjoint", "assistant",
+    "agent", "responsable", "chef", "charge", "mission", "directeur", "adjoint", "assistant",
     "gestionnaire", "service", "referent", "coordinateur", "technicien", "employe", "ouvrier", "collaborateur",
     "conseiller", "cadre", "attache", "secretaire", "operateur", "intervenant", "personnel", "poste", "fonction",
     "emploi", "divers", "general", "superieur", "sous", "delegue", "aide", "auxiliaire", "redacteur", "manager",
