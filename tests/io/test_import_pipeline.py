@@ -141,3 +141,20 @@ def test_progress_reaches_the_end_and_cancel_stops(tmp_path):
     with pytest.raises(ImportCancelled):
         importer.import_file(DEMO_XLSX, tmp_path / "b.carto", ref=referentiel.load(), cancelled=lambda: True)
     assert not (tmp_path / "b.carto").exists()
+
+
+def test_shipped_demo_project_is_up_to_date(tmp_path, demo):
+    """The shipped `val-fleuri.carto` is what the script builds from the shipped xlsx and référentiel today (if not:
+    `python scripts/build_demo.py`, e.g. after the référentiel changed)."""
+    path = tmp_path / "val-fleuri.carto"
+    importer.import_file(DEMO_XLSX, path, ref=referentiel.load())
+    demo.confirm_matches(path)
+    demo.apply_decisions(path)
+    demo.add_workshops(path)
+    rebuilt, shipped = open_project(path), open_project(ROOT / "data" / "demo" / "val-fleuri.carto")
+    assert rebuilt.posts == shipped.posts
+    assert rebuilt.matches == shipped.matches
+    assert rebuilt.decisions == shipped.decisions
+    assert rebuilt.workshops == shipped.workshops
+    assert (rebuilt.commune, rebuilt.year, rebuilt.source_name) == (shipped.commune, shipped.year,
+                                                                      shipped.source_name)
