@@ -18,11 +18,13 @@ Deterministic: the same code and référentiel give the same files.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import random
 import re
 import sys
 import zipfile
+from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
@@ -252,6 +254,18 @@ def _fixed_zip_times(data: bytes, stamp: datetime) -> bytes:
     return out.getvalue()
 
 
+@contextlib.contextmanager
+def editing(project_path: Path) -> Iterator:
+    """The project open for edits, as the window holds it: every command saved at once."""
+    from cartographie_desktop.io.session import EditSession
+
+    session = EditSession.open(project_path)
+    try:
+        yield session
+    finally:
+        session.close()
+
+
 # What the secrétaire de mairie confirms by hand when the matcher leaves a title à vérifier (the référentiel has no
 # team-leader job for green spaces: the team leader does the agents' work and leads them).
 CONFIRMATIONS = {"Chef d'équipe espaces verts": "EVE-01"}
@@ -262,11 +276,9 @@ def confirm_matches(project_path: Path) -> list[str]:
     from cartographie_desktop.core import commands
     from cartographie_desktop.core.model import MatchStatus
     from cartographie_desktop.core.text import fold
-    from cartographie_desktop.io.session import EditSession
 
-    session = EditSession.open(project_path)
     done = []
-    try:
+    with editing(project_path) as session:
         pending = {key: m for key, m in session.project.matches.items() if m.status == MatchStatus.TO_CHECK}
         unexpected = sorted(m.title for key, m in pending.items()
                             if key not in {fold(t) for t in CONFIRMATIONS})
@@ -276,8 +288,6 @@ def confirm_matches(project_path: Path) -> list[str]:
             if fold(title) in pending:
                 session.execute(commands.confirm_match(session.project, fold(title), code))
                 done.append(f"« {title} » → {code} (confirmé)")
-    finally:
-        session.close()
     return done
 
 
@@ -285,12 +295,10 @@ def apply_decisions(project_path: Path) -> list[str]:
     """Decisions a commune would take, through the same commands as the window (so they can be undone)."""
     from cartographie_desktop.core import commands, referentiel
     from cartographie_desktop.core.text import fold
-    from cartographie_desktop.io.session import EditSession
 
     ref = referentiel.load()
-    session = EditSession.open(project_path)
     done = []
-    try:
+    with editing(project_path) as session:
         project = session.project
 
         def job_for(title: str) -> str:
@@ -329,23 +337,17 @@ def apply_decisions(project_path: Path) -> list[str]:
             reason="Les factures arrivent déjà dématérialisées par Chorus Pro et sont pré-saisies ; ce qui reste "
                    "demande des vérifications que l'équipe juge peu automatisables à court terme."))
         done.append(f"{compta} {act} : score 0,45")
-    finally:
-        session.close()
     return done
 
 
 def add_workshops(project_path: Path) -> list[str]:
     """The demo workshop sheets (`data/demo/ateliers.json`), brought up to date with the decisions above."""
     from cartographie_desktop.core import referentiel
-    from cartographie_desktop.io.session import EditSession
     from cartographie_desktop.io.workshops_codec import demo_workshops
 
-    session = EditSession.open(project_path)
-    try:
+    with editing(project_path) as session:
         session.execute(demo_workshops(session.project, referentiel.load()))
         return [f"{sheet.job} « {sheet.title} »" for sheet in session.project.workshops]
-    finally:
-        session.close()
 
 
 def main() -> None:

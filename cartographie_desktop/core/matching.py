@@ -22,7 +22,7 @@ import bisect
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -177,6 +177,24 @@ def _drop_phrases(tokens: list[str], phrases: tuple[tuple[str, ...], ...]) -> li
     return out
 
 
+def _replace_runs(words: list[str], table: dict[tuple[str, ...], tuple[str, ...]], longest: int, shortest: int,
+                  keep: Callable[[str], Iterable[str]]) -> list[str]:
+    """Replace, left to right, the longest runs of words that `table` knows; any other word goes through `keep`."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        for size in range(min(longest, len(words) - i), shortest - 1, -1):
+            found = table.get(tuple(words[i:i + size]))
+            if found is not None:
+                out.extend(found)
+                i += size
+                break
+        else:
+            out.extend(keep(words[i]))
+            i += 1
+    return out
+
+
 class Normaliser:
     """Title → matching key. The same function is applied to titles and to the référentiel's labels and synonyms,
     so every rewrite only has to be consistent, not linguistically perfect (« archives » and « archive » meet).
@@ -189,7 +207,7 @@ class Normaliser:
     def __init__(self, abbreviations: dict[str, str] | None = None) -> None:
         self._cache: dict[tuple[str, bool, bool], tuple[str, ...]] = {}
         self._expand_map: dict[tuple[str, ...], tuple[str, ...]] = {}
-        self._contract_map: dict[tuple[str, ...], str] = {}
+        self._contract_map: dict[tuple[str, ...], tuple[str]] = {}
         for short, long in sorted((abbreviations or {}).items()):
             key = tuple(fold(short).split())
             value = tuple(self._forms(fold(long).split()))
@@ -198,8 +216,8 @@ class Normaliser:
             self._expand_map[key] = value
             if len(value) > 1 and len(key) == 1:
                 current = self._contract_map.get(value)
-                if current is None or len(key[0]) < len(current):
-                    self._contract_map[value] = key[0]
+                if current is None or len(key[0]) < len(current[0]):
+                    self._contract_map[value] = key
         self._expand_len = max((len(k) for k in self._expand_map), default=0)
         self._contract_len = max((len(k) for k in self._contract_map), default=0)
 
@@ -212,21 +230,6 @@ class Normaliser:
             form = _word_form(token)
             if form not in STOP_WORDS:
                 out.append(form)
-        return out
-
-    def _contract(self, words: list[str]) -> list[str]:
-        out: list[str] = []
-        i = 0
-        while i < len(words):
-            for size in range(min(self._contract_len, len(words) - i), 1, -1):
-                short = self._contract_map.get(tuple(words[i:i + size]))
-                if short is not None:
-                    out.append(short)
-                    i += size
-                    break
-            else:
-                out.append(words[i])
-                i += 1
         return out
 
     def tokens(self, title: str, *, expand: bool = True, contract: bool = True) -> list[str]:
@@ -244,24 +247,13 @@ class Normaliser:
         # Noise goes before expansion: « tnc » must not become « temps non complet » words.
         raw = _drop_phrases([t for t in raw if not _NOISE_TOKEN.match(t) and t not in STOP_WORDS], NOISE_PHRASES)
         if expand and self._expand_map:
-            words: list[str] = []
-            i = 0
-            while i < len(raw):
-                for size in range(min(self._expand_len, len(raw) - i), 0, -1):
-                    long = self._expand_map.get(tuple(raw[i:i + size]))
-                    if long is not None:
-                        words.extend(long)
-                        i += size
-                        break
-                else:
-                    words.extend(self._forms([raw[i]]))
-                    i += 1
+            words = _replace_runs(raw, self._expand_map, self._expand_len, 1, lambda w: self._forms([w]))
         else:
             words = self._forms(raw)
         words = _drop_phrases(words, _NOISE_FORMS)  # an abbreviation may expand to working time (« tp »)
         words = list(dict.fromkeys(words))  # « Policier municipal / Policière municipale » says it once
         if expand and contract and self._contract_map:
-            words = list(dict.fromkeys(self._contract(words)))
+            words = list(dict.fromkeys(_replace_runs(words, self._contract_map, self._contract_len, 2, lambda w: (w,))))
         return words
 
     def __call__(self, title: str) -> str:
