@@ -14,6 +14,7 @@ import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.parsers.expat import ExpatError
@@ -28,6 +29,10 @@ MAX_ZIP_ENTRIES = 10_000
 MAX_SHEET_XML_BYTES = 2 * 1024**3  # decompressed; a 1 000 000-row, 15-column sheet is ~0.9 GB
 MAX_PART_XML_BYTES = 1024**3  # shared strings, styles, workbook
 MAX_RECOVERED_FORMULAS = 20_000
+# A zip bomb within the limits above (found by scripts/fuzz_readers.py: 4 MB holding 1.2 GB of rows) costs minutes and
+# gigabytes. Spreadsheet XML compresses about 10 to 30 times; beyond 100 times for a part over 100 MB, it is a trap.
+MAX_RATIO = 100
+RATIO_FLOOR = 100 * 1024**2
 CHUNK = 8 * 1024 * 1024
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -236,7 +241,9 @@ def open_zip(path: Path) -> zipfile.ZipFile:
         archive.close()
         raise StaffingError(DAMAGED_MESSAGE.format(name=name, detail="archive démesurée"))
     total = sum(info.file_size for info in infos)
-    if total > MAX_SHEET_XML_BYTES + MAX_PART_XML_BYTES or any(info.flag_bits & 0x1 for info in infos):
+    trapped = any(info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1)
+                  for info in infos)
+    if total > MAX_SHEET_XML_BYTES + MAX_PART_XML_BYTES or trapped or any(info.flag_bits & 0x1 for info in infos):
         archive.close()
         detail = "archive chiffrée" if any(info.flag_bits & 0x1 for info in infos) else "contenu décompressé démesuré"
         raise StaffingError(DAMAGED_MESSAGE.format(name=name, detail=detail))
@@ -446,7 +453,8 @@ class _XlsxScanner:
     order of its rows.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, check: Callable[[int, int], None] | None = None) -> None:
+        self.check = check  # called with the bounds after each piece: a sheet too big stops the stream at once
         self.started = False
         self.lt = b"<"
         self.max_row = 0
@@ -505,6 +513,8 @@ class _XlsxScanner:
                 )
         if lt + b"f>" in piece or lt + b"f " in piece:
             self._formulas(piece)
+        if self.check is not None:
+            self.check(*self.bounds())
 
     def _formulas(self, piece: bytes) -> None:
         for match in _FORMULA_START.finditer(piece):
@@ -533,7 +543,7 @@ class _XlsxScanner:
 
 
 def scan_xlsx_sheet(archive: zipfile.ZipFile, member: str, sheet: str, name: str) -> SheetScan:
-    scanner = _XlsxScanner()
+    scanner = _XlsxScanner(lambda rows, cols: check_dimensions(sheet, rows, cols))
     stream_entry(archive, member, MAX_SHEET_XML_BYTES, name, scanner)
     rows, cols = scanner.bounds()
     check_dimensions(sheet, rows, cols)
