@@ -624,20 +624,21 @@ def _tech_info(wb, problems: list[KitProblem]) -> tuple[dict[str, WorkshopSheet 
         return bases, titles, info
     ws = wb[TECH_SHEET]
     chunks: dict[str, list[tuple[int, str]]] = {}
-    for row in ws.iter_rows(values_only=True):
-        kind = row[0] if row else None
+    for values in ws.iter_rows(values_only=True):
+        row = (*values, *(None,) * 8)  # cells cleared at the end of a row are not there at all
+        kind = row[0]
         if kind == "kit":
             info = {"marker": _text(row[1]), "version": _text(row[2]), "commune": _text(row[4]),
-                    "prepared": _text(row[5]), "group": _text(row[6]) if len(row) > 6 else ""}
-        elif kind == "sheet" and len(row) >= 4:
+                    "prepared": _text(row[5]), "group": _text(row[6])}
+        elif kind == "sheet" and len(values) >= 4:
             titles[_text(row[1])] = _text(row[2])
             chunks.setdefault(_text(row[1]), [])
-        elif kind == "base" and len(row) >= 4 and _text(row[2]).isdigit():
+        elif kind == "base" and len(values) >= 4 and _text(row[2]).isdecimal():
             chunks.setdefault(_text(row[1]), []).append((int(_text(row[2])), _text(row[3])))
     if info.get("marker") != KIT_MARKER:
         problems.append(KitProblem("ce classeur ne ressemble pas à un kit d'atelier préparé par le programme.",
                                    blocking=False))
-    elif info.get("version", "").isdigit() and int(info["version"]) > KIT_VERSION:
+    elif info.get("version", "").isdecimal() and int(info["version"]) > KIT_VERSION:
         raise KitError("Ce kit a été préparé par une version plus récente du programme : installez la dernière "
                        "version pour l'importer.")
     for sheet_id, parts in chunks.items():

@@ -488,6 +488,29 @@ def test_a_zip_bomb_kit_is_refused_before_reading(mini_ref, prepared, tmp_path, 
         kit.read_kit(bomb, project, mini_ref)
 
 
+@pytest.mark.parametrize("version", ["", "²", "2"])
+def test_a_technical_sheet_cut_short_or_odd_is_read_without_fault(mini_ref, prepared, tmp_path, version):
+    """Found by scripts/fuzz_readers.py: the `kit` row with its last cells cleared raised IndexError; « ² » passes
+    str.isdigit() but not int()."""
+    project, path = prepared
+    wb = openpyxl.load_workbook(path)
+    tech = wb[kit.TECH_SHEET]
+    row = next(r for r in tech.iter_rows() if r[0].value == "kit")
+    row[2].value = version
+    for cell in row[3:]:
+        cell.value = None
+    for other in tech.iter_rows():
+        if other[0].value == "base":
+            other[2].value = "¹"
+    wb.save(tmp_path / "coupe.xlsx")
+    if version == "2":
+        with pytest.raises(KitError, match="plus récente"):
+            kit.read_kit(tmp_path / "coupe.xlsx", project, mini_ref)
+    else:
+        found = kit.read_kit(tmp_path / "coupe.xlsx", project, mini_ref)
+        assert found.sheets_read == 2
+
+
 def test_prepare_refuses_unknown_sheets_and_unwritable_paths(mini_ref, tmp_path):
     project = make_project(mini_ref, filled=False)
     with pytest.raises(KitError, match="au moins une fiche"):
