@@ -29,3 +29,25 @@ def data_dir() -> Path:
 def resources_dir() -> Path:
     """Icons, fonts and Qt translations."""
     return _locate("_resources", "resources")
+
+
+# Qt names the user's folders after these (gui/settings.py gives them to the QApplication); repeated here so that
+# headless commands find the same folders without importing Qt.
+ORGANIZATION_DIR = "Cartographie IA"
+APPLICATION_DIR = "Cartographie IA des métiers"
+
+
+def user_data_dir() -> Path:
+    """The folder Qt's `QStandardPaths.AppDataLocation` names (journal, backups, the demo's copy), without Qt."""
+    import os
+    import sys
+
+    if sys.platform == "win32":
+        roaming = os.environ.get("APPDATA")
+        base = Path(roaming) if roaming else Path.home() / "AppData" / "Roaming"
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        xdg = os.environ.get("XDG_DATA_HOME", "")
+        base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".local" / "share"
+    return base / ORGANIZATION_DIR / APPLICATION_DIR
