@@ -64,9 +64,14 @@ class SheetScan:
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) 0-based → "=…", no cached value
 
 
+def _how_many(count: int, word: str) -> str:
+    """A count for a message; a forged one can have thirty digits."""
+    return plural(count, word) if count < 10**12 else f"des milliards de {word}s"
+
+
 def too_big_message(sheet: str, rows: int, cols: int) -> str:
     return (
-        f"La feuille « {sheet} » est trop grande ({plural(rows, 'ligne')} × {plural(cols, 'colonne')}) : "
+        f"La feuille « {sheet} » est trop grande ({_how_many(rows, 'ligne')} × {_how_many(cols, 'colonne')}) : "
         f"le programme accepte au plus {format_number(MAX_ROWS)} lignes et {format_number(MAX_CELLS)} cellules. "
         "Supprimez les lignes ou colonnes inutiles, puis réessayez."
     )
@@ -390,10 +395,12 @@ def _normalise_member(member: str) -> str:
     return "/".join(out)
 
 
-_ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="0*(\d{1,12})"')
-_VALUED_COLUMN = re.compile(rb'\sr="([A-Z]{1,3})\d{1,12}"[^>/]*>')
+_ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="0*(\d+)"')
+# The engine reads a reference of any length, in either case (`zz99999`, `AAAAAAAAAA1`, a row of 14 digits) and
+# allocates what it designates: the scan must see them all (scripts/fuzz_readers.py found these three).
+_VALUED_COLUMN = re.compile(rb'\sr="([A-Za-z]+)\d+"[^>/]*>')
 _PREFIX = re.compile(rb"<(\w+:)?sheetData[\s>/]")
-_CELL_REF = re.compile(rb'\sr="([A-Z]{1,3})0*(\d{1,12})"')
+_CELL_REF = re.compile(rb'\sr="([A-Za-z]+)0*(\d+)"')
 _FORMULA_TEXT = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?<!/)>(.*?)</(?:\w+:)?f>", re.DOTALL)
 _HAS_VALUE = re.compile(rb"<(?:\w+:)?v\b[^>]*?(?<!/)>[^<]")
 _CELL_START = re.compile(rb"<(?:\w+:)?c[\s>]")
@@ -404,7 +411,7 @@ _FORMULA_START = re.compile(rb"<(?:\w+:)?f[\s>]")
 def column_number(letters: bytes | str) -> int:
     """`A` → 1, `Z` → 26, `AA` → 27."""
     number = 0
-    for char in letters.decode() if isinstance(letters, bytes) else letters:
+    for char in (letters.decode() if isinstance(letters, bytes) else letters).upper():
         number = number * 26 + ord(char) - 64
     return number
 
@@ -430,12 +437,13 @@ def _greater_number(limit: int) -> str:
 
 
 def _greater_column(limit: int) -> str:
-    """A regex matching the column letters after column `limit` (`O` → `P`…`Z`, `AA`…)."""
+    """A regex matching the column letters after column `limit` (`O` → `P`…`Z`, `AA`…), of any length; compile it
+    case-insensitive (the engine reads `zz` as `ZZ`)."""
     if limit <= 0:
-        return "[A-Z]{1,3}"
+        return "[A-Z]+"
     text = column_letters(limit)
     size = len(text)
-    options = [f"[A-Z]{{{size + 1},3}}"] if size < 3 else []
+    options = [f"[A-Z]{{{size + 1},}}"]
     for i, char in enumerate(text):
         if char != "Z":
             rest = size - i - 1
@@ -491,8 +499,8 @@ class _XlsxScanner:
         # way to hide a cell from a naive scan) switches the piece to the slower whitespace-aware pattern.
         lead = rb" " if piece.count(b'r="') == piece.count(b' r="') else rb"\s"
         beyond = re.compile(
-            lead + rb'r="(?:' + _greater_column(self.max_col).encode() + rb"\d{1,12}|[A-Z]{1,3}0*"
-            + _greater_number(self.max_row).encode() + rb')"[^>/]*>'
+            lead + rb'r="(?:' + _greater_column(self.max_col).encode() + rb"\d+|[A-Z]+0*"
+            + _greater_number(self.max_row).encode() + rb')"[^>/]*>', re.IGNORECASE
         )
         for match in beyond.finditer(piece):
             ref = _CELL_REF.match(piece, match.start())

@@ -22,9 +22,9 @@ import json
 import math
 import os
 import re
+import secrets
 import shutil
 import sqlite3
-import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -144,7 +144,7 @@ workshop_load = dict  # (dict) -> item
 
 
 def _temporary_pattern(path: Path) -> re.Pattern[str]:
-    """The names `tempfile.mkstemp(prefix=".<stem>-", suffix=".tmp")` gives, and SQLite's journal of such a file."""
+    """The names `_new_temporary` gives (those of `tempfile.mkstemp`), and SQLite's journal of such a file."""
     return re.compile(rf"\.{re.escape(path.stem)}-[a-z0-9_]{{8}}\.tmp(?:-journal)?")
 
 
@@ -169,13 +169,26 @@ def clean_stale_temporaries(path: Path, *, older_than: float = STALE_TEMPORARY_S
     return removed
 
 
+_TEMPORARY_LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789_"
+
+
 def _new_temporary(path: Path) -> Path:
-    """An empty file beside `path`, to be renamed over it once complete; stale ones of earlier runs are removed."""
+    """An empty file beside `path`, to be renamed over it once complete; stale ones of earlier runs are removed.
+
+    Named as `tempfile.mkstemp` would, but created with the user's usual permissions (mkstemp's are owner-only,
+    which the rename would pass on to the project: a colleague could not open it on a shared folder).
+    """
     folder = path.parent if str(path.parent) else Path(".")
     clean_stale_temporaries(path)
-    fd, name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=folder)
-    os.close(fd)
-    return Path(name)
+    for _ in range(100):
+        name = "".join(secrets.choice(_TEMPORARY_LETTERS) for _ in range(8))
+        candidate = folder / f".{path.stem}-{name}.tmp"
+        try:
+            os.close(os.open(candidate, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_BINARY", 0), 0o666))
+        except FileExistsError:
+            continue
+        return candidate
+    raise FileExistsError(f"no free temporary name beside {path.name}")
 
 
 def _remove_temporary(tmp: Path) -> None:
@@ -321,6 +334,14 @@ def _check(conn: sqlite3.Connection, path: Path) -> None:
         raise CorruptProjectError(f"Le projet « {name} » indique un format inconnu ({version}) : il a sans doute été "
                                   "modifié en dehors du programme.")
     try:
+        # A file cut short (a copy interrupted, a power cut) can pass integrity_check: SQLite reads the missing end
+        # of its last page as zeros, which may be inside a record. Its header says how long it must be.
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        size = path.stat().st_size
+        if size < page_size * pages or size % page_size:
+            raise CorruptProjectError(f"Le projet « {name} » est incomplet (fichier coupé, par exemple par une copie "
+                                      "interrompue) : il ne peut pas être ouvert.")
         result = conn.execute("PRAGMA integrity_check").fetchall()
         if result == [("ok",)]:
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -330,8 +351,8 @@ def _check(conn: sqlite3.Connection, path: Path) -> None:
                     raise CorruptProjectError(EDITED.format(name=name, where=f"table « {table} » incomplète"))
             if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
                 raise CorruptProjectError(EDITED.format(name=name, where="références entre tables incohérentes"))
-    except sqlite3.DatabaseError as exc:
-        if _busy(exc):
+    except (sqlite3.DatabaseError, OSError) as exc:
+        if isinstance(exc, sqlite3.DatabaseError) and _busy(exc):
             raise _busy_error(name) from exc
         raise CorruptProjectError(DAMAGED.format(name=name)) from exc
     if result != [("ok",)]:
@@ -382,10 +403,16 @@ def _num(value: object, where: str, *, low: float = -math.inf, high: float = mat
     return value
 
 
-def _count(value: object, where: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+def _count(value: object, where: str, high: int = 10**9) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= high:
         raise _Bad(where)
     return value
+
+
+MAX_POST_FTE = 1e6  # a budget-annex line counts several posts, never a million
+# What the edit factories of core/commands.py accept: a score in [0, 1], a weight in ]0, 100].
+DECISION_RANGES = {DecisionKind.OVERRIDE: (0.0, 1.0), DecisionKind.CUSTOM: (0.0, 1.0),
+                   DecisionKind.WEIGHT: (0.0, 100.0)}
 
 
 def _enum(kind: type, value: object, where: str):
@@ -438,8 +465,8 @@ def _read(conn: sqlite3.Connection) -> tuple[Project, dict[int, dict[str, str]]]
     project.posts = [
         Post(id=row[0], title=_str(row[1], where), grade=_str(row[2], where), categorie=_str(row[3], where),
              filiere=_str(row[4], where), direction=_str(row[5], where), status=_str(row[6], where),
-             sexe=_str(row[7], where), fte=float(_num(row[8], where, low=0)),
-             headcount=_count(row[9], where), budget=_str(row[10], where), source=_str(row[11], where))
+             sexe=_str(row[7], where), fte=float(_num(row[8], where, low=0, high=MAX_POST_FTE)),
+             headcount=_count(row[9], where, 10**6), budget=_str(row[10], where), source=_str(row[11], where))
         for row in conn.execute("SELECT id, title, grade, categorie, filiere, direction, status, sexe, fte,"
                                 " headcount, budget, source FROM posts ORDER BY id")
     ]
@@ -449,10 +476,10 @@ def _read(conn: sqlite3.Connection) -> tuple[Project, dict[int, dict[str, str]]]
         if job_code is not None:
             _str(job_code, where)
         project.matches[_str(key, where)] = TitleMatch(
-            title=_str(title, where), job_code=job_code, confidence=float(_num(confidence, where)),
+            title=_str(title, where), job_code=job_code, confidence=float(_num(confidence, where, low=0, high=1)),
             status=_enum(MatchStatus, status, where),
-            alternatives=tuple((_str(code, where), float(_num(conf, where))) for code, conf in _pairs(alternatives,
-                                                                                                       where)))
+            alternatives=tuple((_str(code, where), float(_num(conf, where, low=0, high=1)))
+                               for code, conf in _pairs(alternatives, where)))
     where = "table « post_jobs »"
     project.post_jobs = {post_id: _str(code, where)
                          for post_id, code in conn.execute("SELECT post_id, job_code FROM post_jobs")}
@@ -461,8 +488,13 @@ def _read(conn: sqlite3.Connection) -> tuple[Project, dict[int, dict[str, str]]]
             "SELECT kind, job, activity, value, reason, author, date, label, ilo_links FROM decisions"):
         ilo_links = tuple((isco if isinstance(isco, str) else str(_count(isco, where)), _count(task, where))
                           for isco, task in _pairs(links, where))
-        decision = Decision(_enum(DecisionKind, kind, where), _str(job, where), _str(activity, where),
-                            value=None if value is None else float(_num(value, where)), reason=_str(reason, where),
+        kind = _enum(DecisionKind, kind, where)  # noqa: PLW2901 (the same value, typed)
+        low, high = DECISION_RANGES.get(kind, (-math.inf, math.inf))
+        if value is None and kind in DECISION_RANGES:
+            raise _Bad(where)
+        decision = Decision(kind, _str(job, where), _str(activity, where),
+                            value=None if value is None else float(_num(value, where, low=low, high=high)),
+                            reason=_str(reason, where),
                             author=_str(author, where), date=_str(date, where), label=_str(label, where),
                             ilo_links=ilo_links)
         project.decisions[decision.key] = decision

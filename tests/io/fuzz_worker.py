@@ -76,8 +76,10 @@ class Targets:
             return "ours" if str(error).strip() else "bug:empty-message:"
         summary(project, self.ref)
         workshops_json(project, self.ref)
+        copy = self.scratch / "ecriture.carto"  # the case file itself stays as it was, for whoever looks at it
+        copy.write_bytes(Path(path).read_bytes())
         try:  # the window opens it again for writing, and every edit rewrites a section
-            session = EditSession.open(Path(path))
+            session = EditSession.open(copy)
         except StoreError:
             return "ours"
         try:

@@ -294,6 +294,10 @@ HAND_EDITS = {
     "alternatives of the wrong shape": ("UPDATE matches SET alternatives = '[[\"ACC-01\"]]';",
                                         "données illisibles.*matches"),
     "a decision of an unknown kind": ("UPDATE decisions SET kind = 'magie';", "données illisibles.*decisions"),
+    # Found by scripts/fuzz_readers.py: a score of 1e308 opened, then the scoring overflowed.
+    "a score out of range": ("UPDATE decisions SET value = 1e308;", "données illisibles.*decisions"),
+    "an added activity without a score": ("UPDATE decisions SET value = NULL;", "données illisibles.*decisions"),
+    "a million FTE on a line": ("UPDATE posts SET fte = 1e7 WHERE id = 1;", "données illisibles.*posts"),
     "the column mapping not a mapping": ("UPDATE meta SET value = '[1, 2]' WHERE key = 'mapping';",
                                          "correspondance des colonnes"),
     "an assignment to no post": ("INSERT INTO post_jobs (post_id, job_code) VALUES (999, 'ACC-01');",
@@ -313,3 +317,28 @@ def test_a_file_edited_by_hand_is_refused_in_french(tmp_path, edit):
     for read_only in (True, False):
         with pytest.raises(store.CorruptProjectError, match=message):
             store.open_project(path, read_only=read_only)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+def test_a_new_project_file_has_the_usual_permissions(tmp_path):
+    """mkstemp's owner-only mode used to pass to the project through the rename (a colleague could not open it)."""
+    previous = os.umask(0o022)
+    try:
+        ProjectStore.create(tmp_path / "p.carto", sample_project()).close()
+    finally:
+        os.umask(previous)
+    assert (tmp_path / "p.carto").stat().st_mode & 0o777 == 0o644
+
+
+def test_a_file_cut_one_byte_short_is_refused_not_read_with_a_zero(tmp_path):
+    """SQLite reads a missing end of page as zeros: integrity_check passed and a post's text changed silently."""
+    path = tmp_path / "p.carto"
+    project = sample_project()
+    project.posts = [Post(i, f"Poste {i}", source=f"Effectifs, ligne {i}") for i in range(1, 400)]
+    ProjectStore.create(path, project).close()
+    data = path.read_bytes()
+    for cut in (1, 512, 4095):
+        path.write_bytes(data[:-cut])
+        for read_only in (True, False):
+            with pytest.raises(store.CorruptProjectError, match="incomplet"):
+                store.open_project(path, read_only=read_only)
