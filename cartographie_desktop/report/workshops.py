@@ -1,0 +1,72 @@
+"""HOOKS for the workshop feature (issue « Ateliers »): the only place it needs to fill for the report and workbook.
+
+- `workshop_sheet_flowables(workshop, data)` → the flowables of one workshop sheet in chapter « Ateliers » of the PDF
+  (`chapters.workshops_chapter` calls it once per item of `project.workshops`, in order);
+- `training_plan_rows(project)` → the training-plan lines: chapter « Plan d'action » (section « Plan de formation
+  issu des ateliers ») and the workbook's « Plan de formation » sheet (written only when there are lines);
+- `workshop_rows(project)` → one row per workshop sheet for the workbook's « Ateliers » sheet (written only when the
+  project has workshops).
+
+The defaults below work on any workshop record (a dict from the store's identity codec, or an object): they print the
+job and the date. Everything a user typed must go through `styles.text()` before it enters paragraph markup, and
+participants are described by role, never by name. Reuse `styles` (fonts, `heading`, `data_table`, `boxed`,
+`band_chip`) so the sheets look like the rest of the report.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.platypus import Flowable
+
+from cartographie_desktop.core.model import Project
+from cartographie_desktop.core.text import format_date
+from cartographie_desktop.report.data import ReportData
+from cartographie_desktop.report.styles import heading, para, styles, text
+
+TRAINING_COLUMNS = ("Métier", "Besoin", "Population concernée", "Agents", "Priorité", "Échéance")
+
+
+def _getter(workshop: Any):
+    if isinstance(workshop, dict):
+        return lambda key: workshop.get(key, "")
+    return lambda key: getattr(workshop, key, "")
+
+
+def _date(value: object) -> str:
+    try:
+        return format_date(str(value)) if value else ""
+    except ValueError:
+        return str(value)
+
+
+def workshop_sheet_flowables(workshop: Any, data: ReportData) -> list[Flowable]:
+    """HOOK — one workshop sheet: estimated vs computed impact, 2025 → 2035, needs, risks, opportunities,
+    indicators. Until the workshop feature fills it, a sheet prints its job and its date."""
+    st = styles()
+    get = _getter(workshop)
+    job = data.ref.jobs.get(str(get("job") or ""))
+    title = job.label if job else (str(get("title") or "") or "Atelier")
+    out: list[Flowable] = [heading(title, 1)]
+    when = _date(get("date"))
+    if when:
+        out.append(para(f"Atelier du {text(when)}.", st.body))
+    out.append(para("Le contenu détaillé de cette fiche d'atelier n'est pas encore mis en forme dans le rapport.",
+                    st.note))
+    return out
+
+
+def training_plan_rows(project: Project) -> list[dict[str, str]]:
+    """HOOK — the training-plan lines drawn from the workshops' support needs, one dict per line keyed by
+    `TRAINING_COLUMNS`. None until the workshop feature fills it."""
+    del project
+    return []
+
+
+def workshop_rows(project: Project) -> list[dict[str, str]]:
+    """HOOK — one dict per workshop sheet for the workbook's « Ateliers » sheet; keys become the columns."""
+    rows = []
+    for workshop in project.workshops:
+        get = _getter(workshop)
+        rows.append({"Métier": str(get("job") or ""), "Date": _date(get("date"))})
+    return rows
