@@ -17,6 +17,7 @@ from cartographie_desktop.core import ilo
 from cartographie_desktop.core.ilo import IloOccupation, IloReasoning, IloTask, TaskKey
 from cartographie_desktop.core.model import CATEGORIES, FILIERES, Index
 
+NATURES = ("bureau", "terrain", "mixte")
 MIN_ACTIVITIES = 5
 MAX_ACTIVITIES = 12
 
@@ -66,6 +67,7 @@ class Job:
     rome: tuple[str, ...]
     cnfpt: str
     definition: str
+    nature: str = ""  # "bureau", "terrain" or "mixte": where the work is done (the coherence report uses it)
     synonyms: tuple[str, ...] = ()
     activities: tuple[Activity, ...] = ()
 
@@ -218,7 +220,7 @@ def load_from(root: Path, ilo_dir: Path) -> Referentiel:
             jobs[code] = Job(
                 code=code, label=row["libelle"], family=row["famille"], filieres=_split(row["filieres"]),
                 categories=_split(row["categories"]), isco=_split(row["isco08"]), rome=_split(row["rome"]),
-                cnfpt=row.get("cnfpt", ""), definition=row.get("definition", ""),
+                cnfpt=row.get("cnfpt", ""), definition=row.get("definition", ""), nature=row.get("nature", ""),
                 synonyms=tuple(synonyms.get(code, ())), activities=tuple(activities.get(code, ())),
             )
 
@@ -234,7 +236,10 @@ def load_from(root: Path, ilo_dir: Path) -> Referentiel:
             for _, _, row in _rows(_parts(root, "grades"))
         ]
         where = "abreviations.csv"
-        abbreviations = {row["abreviation"]: row["forme_longue"] for _, _, row in _rows(_parts(root, "abreviations"))}
+        abbreviations: dict[str, str] = {}
+        for _, _, row in _rows(_parts(root, "abreviations")):
+            # An abbreviation may have several rows, most frequent meaning first: keep that one.
+            abbreviations.setdefault(row["abreviation"], row["forme_longue"])
     except (KeyError, ValueError, OSError, csv.Error) as exc:
         raise ReferentielError(f"Référentiel des métiers illisible ({where}) : {exc}") from exc
 
@@ -266,6 +271,8 @@ def validate(ref: Referentiel) -> list[str]:
             problems.append(f"{where} : catégorie(s) invalide(s) {job.categories}")
         if not job.isco or any(code not in ref.occupations for code in job.isco):
             problems.append(f"{where} : code(s) ISCO-08 absent(s) de la table OIT {job.isco}")
+        if job.nature not in NATURES:
+            problems.append(f"{where} : nature « {job.nature} » (attendu bureau, terrain ou mixte)")
         if not job.rome:
             problems.append(f"{where} : aucun code ROME")
         if not MIN_ACTIVITIES <= len(job.activities) <= MAX_ACTIVITIES:
