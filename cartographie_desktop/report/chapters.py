@@ -45,6 +45,7 @@ from cartographie_desktop.report.styles import (
     MUTED,
     PRIMARY,
     Bookmark,
+    Para,
     band_colour,
     band_text_colour,
     boxed,
@@ -131,7 +132,7 @@ def _privacy_note(data: ReportData) -> Paragraph:
 
 def _band_strip(width: float, height: float = 3 * mm) -> Drawing:
     """The four band colours side by side: the report's visual signature, and a reminder of the scale."""
-    drawing = Drawing(width, height)
+    drawing = Drawing(width, height, initialFontName=FONT)
     part = width / len(BANDS)
     for n, band in enumerate(BANDS):
         drawing.add(Rect(n * part, 0, part, height, fillColor=band_colour(band), strokeColor=None))
@@ -201,7 +202,7 @@ def caveat_box(data: ReportData) -> Flowable:
 def _tile(value: str, label: str) -> list[Flowable]:
     big = ParagraphStyle("tile_value", fontName=FONT_BOLD, fontSize=17, leading=21, textColor=PRIMARY)
     small = ParagraphStyle("tile_label", fontName=FONT, fontSize=7.8, leading=9.8, textColor=INK)
-    return [Paragraph(value, big), Paragraph(label, small)]
+    return [Para(value, big), Para(label, small)]
 
 
 def key_figures(data: ReportData) -> Table:
@@ -217,6 +218,7 @@ def key_figures(data: ReportData) -> Table:
     width = FRAME_WIDTH / 4
     table = Table([tiles], colWidths=[width] * 4)
     table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBEFORE", (1, 0), (-1, -1), 0.6, GRID),
         ("LEFTPADDING", (0, 0), (-1, -1), 7),
@@ -235,21 +237,22 @@ def key_sentences(data: ReportData) -> list[str]:
            f"effectifs{text(year)}."]
     njobs = len(s["jobs"])
     assigned, unmatched = s["assigned_agents"], s["unmatched_agents"]
+    jobs_phrase = "un métier du référentiel" if njobs == 1 else f"l'un des {text(plural(njobs, 'métier'))} identifiés"
     if unmatched and assigned:
-        out.append(f"{text(format_number(assigned))} d'entre eux sont rattachés à l'un des "
-                   f"{text(plural(njobs, 'métier'))} identifiés ; {text(plural(unmatched, 'agent'))} "
-                   f"{'restent' if unmatched > 1 else 'reste'} à rattacher et "
-                   f"{'ne sont' if unmatched > 1 else 'n’est'} pas {'comptés' if unmatched > 1 else 'compté'} dans "
-                   "les résultats.")
+        verb = "sont rattachés" if assigned > 1 else "est rattaché"
+        rest = (f"{text(plural(unmatched, 'agent'))} restent à rattacher et ne sont pas comptés" if unmatched > 1
+                else "1 agent reste à rattacher et n'est pas compté")
+        out.append(f"{text(format_number(assigned))} d'entre eux {verb} à {jobs_phrase} ; {rest} dans les résultats.")
+    elif assigned == 1:
+        out.append(f"Il est rattaché à {jobs_phrase}.")
     elif assigned:
-        out.append(f"Tous sont rattachés à l'un des {text(plural(njobs, 'métier'))} identifiés.")
+        out.append(f"Tous sont rattachés à {jobs_phrase}.")
     else:
         out.append("Aucun agent n'est encore rattaché à un métier : les résultats ne peuvent pas être calculés.")
         return out
     exposed = data.exposed_agents
     if exposed:
-        verb = "exercent" if exposed > 1 else "exerce"
-        out.append(f"{_b(format_percent(s['exposed_share']))} des agents {verb} un métier concerné ou très concerné "
+        out.append(f"{_b(format_percent(s['exposed_share']))} des agents exercent un métier concerné ou très concerné "
                    f"par l'IA générative ({text(format_number(exposed))} sur {text(format_number(assigned))}).")
     else:
         out.append("Aucun agent n'exerce un métier concerné ou très concerné par l'IA générative.")
@@ -277,11 +280,27 @@ def _top_jobs_table(data: ReportData) -> Table:
     extra = []
     for r, job in enumerate(rdata.top_jobs(data, TOP_JOBS), start=1):
         band = Band(job["band"])
-        rows.append([Paragraph(text(job["label"]), cs[""]), format_number(job["agents"]), format_score(job["score"]),
+        rows.append([Para(text(job["label"]), cs[""]), format_number(job["agents"]), format_score(job["score"]),
                      _band_word(band)])
         extra += [("BACKGROUND", (3, r), (3, r), band_colour(band)), ("TEXTCOLOR", (3, r), (3, r),
                                                                      band_text_colour(band))]
     return data_table(rows, [FRAME_WIDTH - 72 * mm, 18 * mm, 18 * mm, 36 * mm], extra=extra, align_right=(1, 2))
+
+
+def _nature_message(data: ReportData) -> str:
+    """Office jobs against field jobs (the référentiel says where each job is done), when both groups are large."""
+    natures = rdata.nature_counts(data)
+    office, field_ = natures.get("bureau", (0, 0)), natures.get("terrain", (0, 0))
+    if office[1] < data.k or field_[1] < data.k:
+        return ""
+    office_share, field_share = office[0] / office[1], field_[0] / field_[1]
+    if office_share > field_share:
+        return (f"Les métiers de bureau sont les plus exposés : {text(format_percent(office_share))} de leurs agents "
+                "exercent un métier concerné ou très concerné, contre "
+                f"{text(format_percent(field_share))} pour les métiers de terrain.")
+    return (f"{text(format_percent(office_share))} des agents des métiers de bureau et "
+            f"{text(format_percent(field_share))} de ceux des métiers de terrain exercent un métier concerné ou très "
+            "concerné.")
 
 
 def main_messages(data: ReportData) -> list[str]:
@@ -300,6 +319,9 @@ def main_messages(data: ReportData) -> list[str]:
     least = [j for j in reversed(jobs) if Band(j["band"]) == Band.PAS][:3]
     if least and len(jobs) > 3:
         out.append(f"Les métiers les moins concernés sont {_list_fr([text(j['label']) for j in least])}.")
+    nature = _nature_message(data)
+    if nature:
+        out.append(nature)
     by_filiere = rdata.breakdown(data, "filiere")
     filieres = [(row, by_filiere.exposed_share(row)) for row in by_filiere.rows if row.value != NOT_SET]
     filieres = [(row, share) for row, share in filieres if share]
@@ -364,7 +386,7 @@ def _bands_table() -> Table:
                               para("Lecture", st.cell_head)]]
     extra = []
     for r, band in enumerate(BANDS, start=1):
-        rows.append([_band_word(band), BAND_RANGES[band], Paragraph(meaning[band], st.cell)])
+        rows.append([_band_word(band), BAND_RANGES[band], Para(meaning[band], st.cell)])
         extra += [("BACKGROUND", (0, r), (0, r), band_colour(band)), ("TEXTCOLOR", (0, r), (0, r),
                                                                       band_text_colour(band))]
     return data_table(rows, [30 * mm, 38 * mm, FRAME_WIDTH - 68 * mm], extra=extra)
@@ -392,7 +414,7 @@ def _categories_table(data: ReportData) -> Table:
         labels = CATEGORY_2023_LABELS
     rows: list[list[Any]] = [[para("Catégorie de l'OIT", st.cell_head), para("Règle (scores arrondis à 2 décimales)",
                                                                             st.cell_head)]]
-    rows += [[labels[cid], Paragraph(text(rule), st.cell)] for cid, rule in rules]
+    rows += [[labels[cid], Para(text(rule), st.cell)] for cid, rule in rules]
     return data_table(rows, [52 * mm, FRAME_WIDTH - 52 * mm])
 
 
@@ -544,7 +566,7 @@ def _breakdown_table(data: ReportData, bd: rdata.Breakdown) -> Table:
         return f"{count} ({share})" if share else count
 
     for row in bd.rows:
-        rows.append([Paragraph(text(row.label), st.cell), *[cell(row, b) for b in BANDS], bd.total_cell(row),
+        rows.append([Para(text(row.label), st.cell), *[cell(row, b) for b in BANDS], bd.total_cell(row),
                      bd.exposed_share(row)])
     totals = bd.totals
     total = bd.total
@@ -612,7 +634,7 @@ def _themes_section(data: ReportData, number: str) -> list[Flowable]:
         for task in theme.tasks[:MAX_TASKS_PER_THEME]:
             label = text(task.label) + (" <i>(conservée humaine par la commune)</i>" if task.kept_human else "")
             jobs = _names(task.jobs, 4)
-            rows.append([Paragraph(label, cs[""]), format_score(task.score), Paragraph(jobs, cs[""]),
+            rows.append([Para(label, cs[""]), format_score(task.score), Para(jobs, cs[""]),
                          format_number(task.agents)])
         more = len(theme.tasks) - MAX_TASKS_PER_THEME
         block: list[Flowable] = [heading(theme.title, 2, toc=False), data_table(rows, widths, align_right=(1, 3))]
@@ -677,9 +699,9 @@ def jobs_table(data: ReportData) -> Table:
         if data.results[job["code"]].has_retained:
             retained = f"{format_score(job['retained_score'])} ({_band_word(job['retained_band'])})"
         rows.append([
-            Paragraph(text(job["label"]), style), format_number(job["agents"]), format_fte(job["fte"]),
+            Para(text(job["label"]), style), format_number(job["agents"]), format_fte(job["fte"]),
             format_score(job["score"]), format_score(job["sd"]), _band_word(band),
-            Paragraph(text(data.ilo_label(job)), style), Paragraph(text(retained), style),
+            Para(text(data.ilo_label(job)), style), Para(text(retained), style),
         ])
         extra += [("BACKGROUND", (0, r), (-1, r), band_colour(band)),
                   ("TEXTCOLOR", (0, r), (-1, r), band_text_colour(band))]
@@ -748,7 +770,7 @@ def _training_plan(data: ReportData) -> list[Flowable]:
         return [para("Aucune ligne de plan de formation n'est encore issue des ateliers : les besoins "
                      "d'accompagnement recensés en atelier s'inscriront ici.", st.body)]
     rows: list[list[Any]] = [[para(h, st.cell_head) for h in workshops.TRAINING_COLUMNS]]
-    rows += [[Paragraph(text(line.get(col, "")), st.cell) for col in workshops.TRAINING_COLUMNS] for line in lines]
+    rows += [[Para(text(line.get(col, "")), st.cell) for col in workshops.TRAINING_COLUMNS] for line in lines]
     widths = [34 * mm, 45 * mm, 30 * mm, 14 * mm, 18 * mm]
     widths.append(FRAME_WIDTH - sum(widths))
     return [data_table(rows, widths)]
@@ -811,7 +833,7 @@ def action_chapter(data: ReportData, number: int) -> list[Flowable]:
          "actualisation", format_percent(s["exposed_share"])),
     ]
     rows: list[list[Any]] = [[para(h, st.cell_head) for h in ("Indicateur", "Mesure", "Aujourd'hui")]]
-    rows += [[Paragraph(text(a), st.cell), Paragraph(text(b), st.cell), Paragraph(text(c), st.cell)]
+    rows += [[Para(text(a), st.cell), Para(text(b), st.cell), Para(text(c), st.cell)]
              for a, b, c in indicators]
     story.append(keep([
         heading("5. Suivre quelques indicateurs", 2, toc=False),
@@ -832,7 +854,7 @@ def action_chapter(data: ReportData, number: int) -> list[Flowable]:
          "charte."),
     ]
     rows = [[para("Cadre", st.cell_head), para("Ce que la cartographie y apporte", st.cell_head)]]
-    rows += [[Paragraph(_b(a), st.cell), Paragraph(text(b), st.cell)] for a, b in frames]
+    rows += [[Para(_b(a), st.cell), Para(text(b), st.cell)] for a, b in frames]
     story.append(data_table(rows, [50 * mm, FRAME_WIDTH - 50 * mm]))
     return story
 
@@ -878,8 +900,8 @@ def _job_annex(data: ReportData, job: dict[str, Any]) -> list[Flowable]:
         groups.append(f"{isco} {occupation.title_fr}" if occupation else isco)
     note = f"Code {job['code']}" + (f" · groupe(s) ISCO-08 : {' ; '.join(groups)}" if groups else "")
     rows: list[list[Any]] = [
-        [Paragraph(text(title), title_style), "", "", "", ""],
-        [Paragraph(text(note), st.note), "", "", "", ""],
+        [Para(text(title), title_style), "", "", "", ""],
+        [Para(text(note), st.note), "", "", "", ""],
         [para(h, st.cell_head_right if h == "Score" else st.cell_head)
          for h in ("Activité", "Score", "Bande", "Tâche(s) de l'OIT", "Décision")],
     ]
@@ -900,9 +922,9 @@ def _job_annex(data: ReportData, job: dict[str, Any]) -> list[Flowable]:
             links = " ; ".join(_task_text(data, key) for key in activity.ilo_links)
         else:
             links = "activité de la commune"
-        rows.append([Paragraph(text(activity.label), muted if activity.excluded else small),
-                     format_score(activity.score), _band_word(activity.band), Paragraph(text(links), muted),
-                     Paragraph(text(_activity_decision(activity)), small)])
+        rows.append([Para(text(activity.label), muted if activity.excluded else small),
+                     format_score(activity.score), _band_word(activity.band), Para(text(links), muted),
+                     Para(text(_activity_decision(activity)), small)])
         cmds += [("BACKGROUND", (2, r), (2, r), band_colour(activity.band)),
                  ("TEXTCOLOR", (2, r), (2, r), band_text_colour(activity.band))]
     widths = [50 * mm, 12 * mm, 21 * mm, 59 * mm]
@@ -923,8 +945,8 @@ def _decision_log(data: ReportData) -> list[Flowable]:
     for line in lines:
         what = f"<b>{text(line.job)}</b><br/>{text(line.activity)}"
         kind = line.kind + (f" : {line.value}" if line.value else "")
-        rows.append([line.date, Paragraph(what, small), Paragraph(text(kind), small),
-                     Paragraph(text(line.reason), small), Paragraph(text(line.author), small)])
+        rows.append([line.date, Para(what, small), Para(text(kind), small),
+                     Para(text(line.reason), small), Para(text(line.author), small)])
     widths = [18 * mm, 52 * mm, 28 * mm, 46 * mm]
     widths.append(FRAME_WIDTH - sum(widths))
     return [data_table(rows, widths, extra=[("VALIGN", (0, 1), (-1, -1), "TOP"), ("FONTSIZE", (0, 1), (0, -1), 7.2)])]
@@ -965,7 +987,7 @@ GLOSSARY = (
 def _glossary() -> Table:
     st = styles()
     rows = [[para("Terme", st.cell_head), para("Définition", st.cell_head)]]
-    rows += [[Paragraph(_b(term), st.cell), Paragraph(text(definition), st.cell)] for term, definition in GLOSSARY]
+    rows += [[Para(_b(term), st.cell), Para(text(definition), st.cell)] for term, definition in GLOSSARY]
     return data_table(rows, [38 * mm, FRAME_WIDTH - 38 * mm])
 
 

@@ -250,6 +250,20 @@ def band_lines(data: ReportData) -> list[BandLine]:
 # --- jobs, activities, themes -----------------------------------------------------------------------------------
 
 
+def nature_counts(data: ReportData) -> dict[str, tuple[int, int]]:
+    """Agents by where their job is done (« bureau », « terrain », « mixte », from the référentiel): (exposed, all)."""
+    out: dict[str, tuple[int, int]] = {}
+    for job in data.jobs:
+        ref_job = data.ref.jobs.get(job["code"])
+        nature = getattr(ref_job, "nature", "") if ref_job else ""
+        if not nature:
+            continue
+        exposed, total = out.get(nature, (0, 0))
+        out[nature] = (exposed + (job["agents"] if Band(job["band"]) in EXPOSED_BANDS else 0),
+                       total + job["agents"])
+    return out
+
+
 def top_jobs(data: ReportData, n: int = 5) -> list[dict[str, Any]]:
     return data.jobs[:n]
 

@@ -135,7 +135,8 @@ def styles() -> Styles:
     register_fonts()
 
     def ps(name: str, **kw) -> ParagraphStyle:
-        base = {"fontName": FONT, "fontSize": 9.5, "leading": 13.5, "textColor": INK, "spaceAfter": 5}
+        base = {"fontName": FONT, "fontSize": 9.5, "leading": 13.5, "textColor": INK, "spaceAfter": 5,
+                "bulletFontName": FONT}
         base.update(kw)
         return ParagraphStyle(name, **base)
 
@@ -174,19 +175,36 @@ def styles() -> Styles:
     )
 
 
+NNBSP = "\u202f"
+NNBSP_SCALE = 0.6  # DejaVu Sans: a narrow no-break space is 0.6 of a no-break space
+
+
+class Para(Paragraph):
+    """A paragraph that keeps French numbers whole: `1 234` and `38 %` never break across lines.
+
+    reportlab breaks lines at U+202F (it counts it as white space) and draws a full space there; a no-break space
+    (U+00A0) at 60 % of the font size has the narrow space's width and does not break.
+    """
+
+    def __init__(self, markup: str, style: ParagraphStyle, *args, **kwargs) -> None:
+        if NNBSP in markup:
+            markup = markup.replace(NNBSP, f'<font size="{style.fontSize * NNBSP_SCALE:.2f}">\u00a0</font>')
+        super().__init__(markup, style, *args, **kwargs)
+
+
 def text(value: object) -> str:
     """Any text from the user, the staffing table or the référentiel, made safe for reportlab's paragraph markup."""
     return escape(str(value))
 
 
 def para(markup: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(markup, style)
+    return Para(markup, style)
 
 
 # --- headings, bookmarks, table of contents ---------------------------------------------------------------------
 
 
-class Heading(Paragraph):
+class Heading(Para):
     """A heading: bookmarked in the PDF outline, listed in the table of contents if `toc`."""
 
     _counter = 0
@@ -235,6 +253,8 @@ def table_of_contents() -> TableOfContents:
     st = styles()
     toc = TableOfContents(dotsMinLevel=0)
     toc.levelStyles = list(st.toc_levels)
+    toc.tableStyle = TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                 ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
     return toc
 
 
@@ -410,8 +430,9 @@ def band_chip(band: Band, label: str | None = None, width: float = 24 * mm) -> T
 
     st = styles()
     style = ParagraphStyle("chip", parent=st.cell_center, textColor=band_text_colour(band))
-    chip = Table([[Paragraph(text(label or BAND_LABELS[band]), style)]], colWidths=[width])
+    chip = Table([[Para(text(label or BAND_LABELS[band]), style)]], colWidths=[width])
     chip.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
         ("BACKGROUND", (0, 0), (-1, -1), band_colour(band)),
         ("BOX", (0, 0), (-1, -1), 0.4, MUTED),
         ("TOPPADDING", (0, 0), (-1, -1), 1.5),
@@ -424,6 +445,7 @@ def boxed(flowables: list[Flowable], *, fill=BOX_FILL, border=MUTED, width: floa
     """A framed box (the caveats): one cell holding the flowables."""
     box = Table([[flowables]], colWidths=[width])
     box.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
         ("BACKGROUND", (0, 0), (-1, -1), fill),
         ("BOX", (0, 0), (-1, -1), 0.8, border),
         ("LINEBEFORE", (0, 0), (0, -1), 3, border),
@@ -438,7 +460,7 @@ def boxed(flowables: list[Flowable], *, fill=BOX_FILL, border=MUTED, width: floa
 def bullets(items: Sequence[str], style: ParagraphStyle | None = None) -> list[Paragraph]:
     """Bulleted paragraphs (items are markup: escape user text with `text()` first)."""
     style = style or styles().bullet
-    return [Paragraph(item, style, bulletText="•") for item in items]
+    return [Para(item, style, bulletText="•") for item in items]
 
 
 def keep(flowables: list[Flowable]) -> KeepTogether:
@@ -489,6 +511,7 @@ def figure_drawing(figure, width: float):
     drawing.scale(scale, scale)
     drawing.width, drawing.height = width, drawing.height * scale
     drawing.hAlign = "CENTER"
+    drawing.initialFontName = FONT  # else reportlab starts each drawing in Helvetica, a font the PDF would not embed
     return drawing
 
 

@@ -359,3 +359,55 @@ def large_project(agents: int = 10_000, jobs: int = 300, seed: int = 7) -> tuple
             kind, code, activity.id, value=value, reason=f"Décision d'atelier n° {n + 1}", author="DGS",
             date=f"2026-09-{1 + n % 28:02d}T10:00:00")
     return project, ref
+
+
+# --- the same commune on the shipped référentiel (whatever its size: titles are matched by label and synonym) -----
+
+SHIPPED_TITLES = {
+    "Agent de maintenance bâtiments": "BAT-01", "Agent polyvalent bâtiments": "BAT-02", "Agent espaces verts": "EVE-01",
+    "Apprenti espaces verts": "EVE-01", "Agent état civil": "ACC-02", "Officier d'état civil": "ACC-02",
+    "Chauffeur car scolaire": "LOG-01", "Comptable": "FIN-01", "Conseillère CCAS": "SOC-02",
+}
+
+
+def shipped_project(ref: Referentiel) -> Project:
+    """The 45-agent commune matched to the shipped référentiel; titles whose job is not there stay à vérifier."""
+    from cartographie_desktop.core.text import fold
+
+    index: dict[str, str] = {}
+    for job in ref:
+        for name in (job.label, *job.synonyms):
+            index.setdefault(fold(name), job.code)
+    mapping = {}
+    for row in STAFF:
+        title = row[2]
+        code = index.get(fold(title)) or SHIPPED_TITLES.get(title)
+        if code in ref.jobs:
+            mapping[title] = code
+    project = Project(commune="Val-Fleuri-Test", year=2026, posts=_posts_from_staff(STAFF),
+                      source_name="effectifs-2026.xlsx")
+    _match_titles(project, mapping)
+    decisions = []
+    used = set(mapping.values())
+    if "ACC-01" in used:
+        acc = ref.jobs["ACC-01"].activities
+        accueil = next((a for a in acc if "ccueil" in a.label), acc[0])
+        decisions.append(Decision(DecisionKind.KEEP_HUMAN, "ACC-01", accueil.id, author="DGS",
+                                  reason="L'accueil physique du public reste assuré par un agent : choix du conseil "
+                                         "municipal.", date="2026-10-02T09:30:00"))
+    if "ADM-01" in used:
+        activity = ref.jobs["ADM-01"].activities[1]
+        decisions.append(Decision(DecisionKind.OVERRIDE, "ADM-01", activity.id, value=0.30,
+                                  reason="Le courrier arrive surtout sur papier et doit être trié à la main.",
+                                  author="Secrétaire de mairie", date="2026-10-05T14:00:00"))
+    if "BIB-02" in used:
+        activity = ref.jobs["BIB-02"].activities[-1]
+        decisions.append(Decision(DecisionKind.EXCLUDE, "BIB-02", activity.id, author="Responsable médiathèque",
+                                  reason="Assuré par la médiathèque intercommunale.", date="2026-10-06T11:15:00"))
+    if "SEC-01" in used:
+        decisions.append(Decision(DecisionKind.CUSTOM, "SEC-01", "SEC-01-C01", value=0.55,
+                                  label="Rédiger les rapports de main courante", author="DGS",
+                                  reason="Activité quotidienne, comparée à la rédaction de rapports.",
+                                  date="2026-10-07T10:00:00", ilo_links=(("3343", 1),)))
+    project.decisions = {d.key: d for d in decisions}
+    return project
