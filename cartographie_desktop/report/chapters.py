@@ -765,15 +765,17 @@ def workshops_chapter(data: ReportData, number: int) -> list[Flowable]:
 
 def _training_plan(data: ReportData) -> list[Flowable]:
     st = styles()
-    lines = workshops.training_plan_rows(data.project)
+    lines = workshops.training_plan_rows(data.project, data.ref)
     if not lines:
         return [para("Aucune ligne de plan de formation n'est encore issue des ateliers : les besoins "
                      "d'accompagnement recensés en atelier s'inscriront ici.", st.body)]
-    rows: list[list[Any]] = [[para(h, st.cell_head) for h in workshops.TRAINING_COLUMNS]]
-    rows += [[Para(text(line.get(col, "")), st.cell) for col in workshops.TRAINING_COLUMNS] for line in lines]
-    widths = [34 * mm, 45 * mm, 30 * mm, 14 * mm, 18 * mm]
-    widths.append(FRAME_WIDTH - sum(widths))
-    return [data_table(rows, widths)]
+    present = list(dict.fromkeys(key for line in lines for key in line))
+    columns = [c for c in workshops.TRAINING_COLUMNS if c in present] or present[:6]
+    rows: list[list[Any]] = [[para(text(h), st.cell_head) for h in columns]]
+    rows += [[Para(text(line.get(col, "")), st.cell) for col in columns] for line in lines]
+    first = FRAME_WIDTH * 0.26
+    rest = (FRAME_WIDTH - first) / max(len(columns) - 1, 1)
+    return [data_table(rows, [first] + [rest] * (len(columns) - 1))]
 
 
 def _recommendation(number: int, title: str, body: list[str]) -> Flowable:

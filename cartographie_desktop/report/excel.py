@@ -314,13 +314,13 @@ def build_workbook(project: Project, ref: Referentiel, path: Path, options: Repo
         ("Agrégats", lambda wb: _aggregates(wb, data, st)),
         ("Décisions", lambda wb: _decisions(wb, data, st)),
     ]
-    sheets = workshops.workshop_rows(project)
+    sheets = workshops.workshop_rows(project, ref)
     if sheets:
         steps.append(("Ateliers", lambda wb: _dict_sheet(wb, "Ateliers", sheets, st)))
-    training = workshops.training_plan_rows(project)
+    training = workshops.training_plan_rows(project, ref)
     if training:
         steps.append(("Plan de formation",
-                      lambda wb: _dict_sheet(wb, "Plan de formation", training, st, workshops.TRAINING_COLUMNS)))
+                      lambda wb: _dict_sheet(wb, "Plan de formation", training, st)))
     wb = Workbook()
     wb.remove(wb.active)
     total = len(steps) + 1

@@ -2,10 +2,14 @@
 
 - `workshop_sheet_flowables(workshop, data)` → the flowables of one workshop sheet in chapter « Ateliers » of the PDF
   (`chapters.workshops_chapter` calls it once per item of `project.workshops`, in order);
-- `training_plan_rows(project)` → the training-plan lines: chapter « Plan d'action » (section « Plan de formation
-  issu des ateliers ») and the workbook's « Plan de formation » sheet (written only when there are lines);
-- `workshop_rows(project)` → one row per workshop sheet for the workbook's « Ateliers » sheet (written only when the
-  project has workshops).
+- `training_plan_rows(project, ref)` → the training-plan lines: chapter « Plan d'action » (section « Plan de
+  formation issu des ateliers ») and the workbook's « Plan de formation » sheet (written only when there are lines);
+- `workshop_rows(project, ref)` → one row per workshop sheet for the workbook's « Ateliers » sheet (written only when
+  the project has workshops).
+
+Rows are dicts whose keys are the column headers, in order. The PDF prints the training plan with the columns of
+`TRAINING_COLUMNS` that the rows have (the workbook keeps every column); counts of agents under k must already be
+« < k » (as `core.aggregates.mask_small` does).
 
 The defaults below work on any workshop record (a dict from the store's identity codec, or an object): they print the
 job and the date. Everything a user typed must go through `styles.text()` before it enters paragraph markup, and
@@ -20,6 +24,7 @@ from typing import Any
 from reportlab.platypus import Flowable
 
 from cartographie_desktop.core.model import Project
+from cartographie_desktop.core.referentiel import Referentiel
 from cartographie_desktop.core.text import format_date
 from cartographie_desktop.report.data import ReportData
 from cartographie_desktop.report.styles import heading, para, styles, text
@@ -56,17 +61,19 @@ def workshop_sheet_flowables(workshop: Any, data: ReportData) -> list[Flowable]:
     return out
 
 
-def training_plan_rows(project: Project) -> list[dict[str, str]]:
-    """HOOK — the training-plan lines drawn from the workshops' support needs, one dict per line keyed by
-    `TRAINING_COLUMNS`. None until the workshop feature fills it."""
-    del project
+def training_plan_rows(project: Project, ref: Referentiel) -> list[dict[str, str | int]]:
+    """HOOK — the training-plan lines drawn from the workshops' support needs, one dict per line (see above).
+    None until the workshop feature fills it."""
+    del project, ref
     return []
 
 
-def workshop_rows(project: Project) -> list[dict[str, str]]:
+def workshop_rows(project: Project, ref: Referentiel) -> list[dict[str, str | int]]:
     """HOOK — one dict per workshop sheet for the workbook's « Ateliers » sheet; keys become the columns."""
     rows = []
     for workshop in project.workshops:
         get = _getter(workshop)
-        rows.append({"Métier": str(get("job") or ""), "Date": _date(get("date"))})
+        code = str(get("job") or "")
+        job = ref.jobs.get(code)
+        rows.append({"Code métier": code, "Métier": job.label if job else "", "Date": _date(get("date"))})
     return rows

@@ -94,3 +94,38 @@ def test_k_must_be_a_whole_number(tmp_path):
     result = _run("export", "--demo", "-o", str(tmp_path / "x.xlsx"), "--k", "deux")
     assert result.returncode == 2
     assert "le seuil doit être un nombre entier entre 1 et 100" in result.stderr
+
+
+def test_workbook_values_equal_summary_json_of_the_cli(project_file, tmp_path, capsys):
+    import json
+
+    assert cli.main(["summary", str(project_file), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    out = tmp_path / "r.xlsx"
+    assert cli.main(["export", str(project_file), "-o", str(out)]) == 0
+    wb = openpyxl.load_workbook(out)
+    jobs = list(wb["Métiers"].iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[3], r[4], r[5], r[6]) for r in jobs] == [
+        (j["code"], j["agents"], j["fte"], j["score"], j["sd"]) for j in data["jobs"]]
+    synthesis = {row[0]: row[1] for row in wb["Synthèse"].iter_rows(values_only=True) if row[0]}
+    assert synthesis["Agents au tableau des effectifs"] == data["agents"]
+    assert synthesis["ETP au tableau des effectifs"] == data["fte"]
+    ensemble = next(r for r in wb["Agrégats"].iter_rows(values_only=True) if r[0] == "Ensemble")
+    assert list(ensemble[1:5]) == [data["bands"][b]["agents"] for b in ("pas_concerne", "peu_concerne", "concerne",
+                                                                         "tres_concerne")]
+
+
+def test_report_on_the_shipped_referentiel(tmp_path, monkeypatch):
+    """The same commune matched to the shipped référentiel: real activity texts, shared activities, job natures."""
+    ref = referentiel.load()
+    if len(ref) < 20:
+        pytest.skip("the shipped référentiel is not there yet")
+    project = fixtures.shipped_project(ref)
+    path = tmp_path / "p.carto"
+    ProjectStore.create(path, project).close()
+    out = tmp_path / "r.pdf"
+    assert cli.main(["report", str(path), "-o", str(out)]) == 0
+    text = "\n".join(page.extract_text() for page in PdfReader(str(out)).pages)
+    for name in fixtures.STAFF_NAMES:
+        assert name not in text.split()
+    assert "A. Les activités de chaque métier" in text

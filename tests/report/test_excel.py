@@ -156,7 +156,8 @@ def test_workshop_and_training_sheets_appear_when_there_are_workshops(tmp_path, 
     build_workbook(project, ref, path)
     wb = openpyxl.load_workbook(path)
     assert "Ateliers" in wb.sheetnames
-    assert [c.value for c in wb["Ateliers"][2]] == ["ACC-01", "02/11/2026"]
+    assert [c.value for c in wb["Ateliers"][1]] == ["Code métier", "Métier", "Date"]
+    assert [c.value for c in wb["Ateliers"][2]] == ["ACC-01", "Agent·e d'accueil polyvalent·e", "02/11/2026"]
 
 
 def test_cancel_and_unwritable_destination(tmp_path, ref):
