@@ -11,6 +11,7 @@ from cartographie_desktop.core.model import Index, Project
 from cartographie_desktop.core.referentiel import Referentiel
 from cartographie_desktop.core.scoring import BANDS, JobResult, score_job, score_project
 from cartographie_desktop.core.text import round2
+from cartographie_desktop.core.workshops import workshops_json
 
 
 def _r(value: float, digits: int = 4) -> float:
@@ -60,6 +61,7 @@ def summary(project: Project, ref: Referentiel, index: Index | None = None) -> d
         "unmatched_agents": agg.unmatched_agents,
         "task_share": {b.value: _r(agg.task_share[b]) for b in BANDS},
         "decisions": len(project.decisions),
+        "workshops": workshops_json(project, ref, index),
     }
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from cartographie_desktop.core import commands
 from cartographie_desktop.core.model import Decision, DecisionKind, MatchStatus, Post, Project, TitleMatch
+from cartographie_desktop.core.workshops import TextLine, WorkshopSheet
 from cartographie_desktop.io import store
 from cartographie_desktop.io.session import EditSession
 from cartographie_desktop.io.store import (
@@ -37,7 +38,7 @@ def sample_project() -> Project:
     decision = Decision(DecisionKind.CUSTOM, "ACC-01", "ACC-01-C01", value=0.4, reason="r", author="a",
                         date="2026-11-21T10:00:00", label="Activité", ilo_links=(("4226", 1),))
     project.decisions = {decision.key: decision}
-    project.workshops = [{"id": "w1", "job": "ACC-01", "notes": "é"}]
+    project.workshops = [WorkshopSheet("w1", "ACC-01", title="Atelier é", risks=(TextLine("r1", "Perte de sens"),))]
     return project
 
 
