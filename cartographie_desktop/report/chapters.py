@@ -11,6 +11,7 @@ The workshop feature fills its hooks in `report/workshops.py`; `workshops_chapte
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from functools import cache
 from typing import Any
 
@@ -765,7 +766,7 @@ def workshops_chapter(data: ReportData, number: int) -> list[Flowable]:
 
 def _training_plan(data: ReportData) -> list[Flowable]:
     st = styles()
-    lines = workshops.training_plan_rows(data.project, data.ref)
+    lines = workshops.training_plan_rows(replace(data.project, privacy_k=data.k), data.ref)
     if not lines:
         return [para("Aucune ligne de plan de formation n'est encore issue des ateliers : les besoins "
                      "d'accompagnement recensés en atelier s'inscriront ici.", st.body)]

@@ -9,6 +9,7 @@ which Excel and LibreOffice show the French way on a French system.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -317,7 +318,7 @@ def build_workbook(project: Project, ref: Referentiel, path: Path, options: Repo
     sheets = workshops.workshop_rows(project, ref)
     if sheets:
         steps.append(("Ateliers", lambda wb: _dict_sheet(wb, "Ateliers", sheets, st)))
-    training = workshops.training_plan_rows(project, ref)
+    training = workshops.training_plan_rows(replace(project, privacy_k=data.k), ref)
     if training:
         steps.append(("Plan de formation",
                       lambda wb: _dict_sheet(wb, "Plan de formation", training, st)))

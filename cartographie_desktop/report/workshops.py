@@ -29,7 +29,7 @@ from cartographie_desktop.core.text import format_date
 from cartographie_desktop.report.data import ReportData
 from cartographie_desktop.report.styles import heading, para, styles, text
 
-TRAINING_COLUMNS = ("Métier", "Besoin", "Population concernée", "Agents", "Priorité", "Échéance")
+TRAINING_COLUMNS = ("Métier", "Besoin", "Population concernée", "Agents occupant le métier", "Priorité", "Horizon")
 
 
 def _getter(workshop: Any):
@@ -62,10 +62,12 @@ def workshop_sheet_flowables(workshop: Any, data: ReportData) -> list[Flowable]:
 
 
 def training_plan_rows(project: Project, ref: Referentiel) -> list[dict[str, str | int]]:
-    """HOOK — the training-plan lines drawn from the workshops' support needs, one dict per line (see above).
-    None until the workshop feature fills it."""
-    del project, ref
-    return []
+    """HOOK — the training-plan lines drawn from the workshops' support needs, one dict per line (see above): the
+    table of the training-plan workbook (`report.training_plan`), counts under `project.privacy_k` shown « < k »."""
+    from cartographie_desktop.report import training_plan
+
+    headers = [header for header, _width in training_plan.HEADERS]
+    return [dict(zip(headers, row, strict=True)) for row in training_plan.rows(project, ref)]
 
 
 def workshop_rows(project: Project, ref: Referentiel) -> list[dict[str, str | int]]:
@@ -75,5 +77,9 @@ def workshop_rows(project: Project, ref: Referentiel) -> list[dict[str, str | in
         get = _getter(workshop)
         code = str(get("job") or "")
         job = ref.jobs.get(code)
-        rows.append({"Code métier": code, "Métier": job.label if job else "", "Date": _date(get("date"))})
+        impact = get("impact")
+        rows.append({"Code métier": code, "Métier": job.label if job else "", "Date": _date(get("date")),
+                     "Atelier": str(get("label") or get("title") or ""),
+                     "Impact estimé par le groupe": getattr(impact, "text", "") if impact else "",
+                     "Besoins d'accompagnement": len(get("needs") or ())})
     return rows

@@ -149,15 +149,30 @@ def test_small_commune_hides_the_small_cells(tmp_path, ref):
     assert summary(project, ref)["by_sexe"]["H"]["concerne"] == 1  # the figure that must not be readable
 
 
-def test_workshop_and_training_sheets_appear_when_there_are_workshops(tmp_path, ref):
-    project = fixtures.commune_project(ref)
-    project.workshops = [{"id": "w1", "job": "ACC-01", "date": "2026-11-02"}]
+def test_workshop_and_training_sheets_appear_when_there_are_workshops(tmp_path):
+    from cartographie_desktop.core import referentiel
+    from cartographie_desktop.io import workshops_codec
+
+    ref = referentiel.load()
+    if not {"ACC-01", "ADM-02", "DIR-03"} <= set(ref.jobs):
+        pytest.skip("the demo workshops' jobs are not in the shipped référentiel")
+    project = fixtures.shipped_project(ref)
+    workshops_codec.add_demo_workshops(project, ref)
     path = tmp_path / "ateliers.xlsx"
     build_workbook(project, ref, path)
     wb = openpyxl.load_workbook(path)
-    assert "Ateliers" in wb.sheetnames
-    assert [c.value for c in wb["Ateliers"][1]] == ["Code métier", "Métier", "Date"]
-    assert [c.value for c in wb["Ateliers"][2]] == ["ACC-01", "Agent·e d'accueil polyvalent·e", "02/11/2026"]
+    assert wb.sheetnames[-2:] == ["Ateliers", "Plan de formation"]
+    sheets = list(_rows(wb["Ateliers"]))
+    assert len(sheets) == len(project.workshops) == 3
+    assert {row["Code métier"] for row in sheets} == {"ACC-01", "ADM-02", "DIR-03"}
+    plan = list(_rows(wb["Plan de formation"]))
+    assert plan
+    assert all(row["Besoin"] for row in plan)
+    agents = {row["Code métier"]: row["Agents occupant le métier"] for row in plan}
+    assert agents["ACC-01"] == 3  # three agents d'accueil in the commune: not under k
+    for row in wb["Plan de formation"].iter_rows():
+        for cell in row:
+            assert cell.data_type != "f"
 
 
 def test_cancel_and_unwritable_destination(tmp_path, ref):

@@ -300,20 +300,23 @@ def test_a_paragraph_never_breaks_a_french_number_and_keeps_its_space_narrow():
     assert not any(line.rstrip().endswith("38") for line in lines), lines  # « 38 » and « % » stay together
 
 
-def test_workshop_chapter_says_none_yet_then_prints_each_sheet_through_the_hook(commune_report, tmp_path, ref,
-                                                                                   monkeypatch):
+def test_workshop_chapter_says_none_yet_then_prints_each_sheet_and_the_training_plan(commune_report, tmp_path):
     assert "Aucun atelier n'a encore été mené." in commune_report.text
-    from cartographie_desktop.report import workshops
+    assert "Aucune ligne de plan de formation" in commune_report.text
+    from cartographie_desktop.core import referentiel
+    from cartographie_desktop.io import workshops_codec
 
-    project = fixtures.commune_project(ref)
-    project.workshops = [{"id": "w1", "job": "ACC-01", "date": "2026-11-02"}]
-    monkeypatch.setattr(workshops, "training_plan_rows", lambda project, ref: [
-        {"Métier": "Agent·e d'accueil polyvalent·e", "Besoin": "Former aux démarches en ligne",
-         "Population concernée": "agents d'accueil", "Agents": "< 3", "Priorité": "haute", "Échéance": "2026"}])
+    ref = referentiel.load()
+    if not {"ACC-01", "ADM-02", "DIR-03"} <= set(ref.jobs):
+        pytest.skip("the demo workshops' jobs are not in the shipped référentiel")
+    project = fixtures.shipped_project(ref)
+    workshops_codec.add_demo_workshops(project, ref)
     path = tmp_path / "ateliers.pdf"
     build_report(project, ref, path, ReportOptions(chapters=("ateliers", "plan")))
     text = _squash("\n".join(page_texts(path)))
     assert "Aucun atelier" not in text
-    assert "Agent·e d'accueil polyvalent·e Atelier du 02/11/2026." in text
-    assert "Former aux démarches en ligne" in text
+    for sheet in project.workshops:
+        assert ref.jobs[sheet.job].label in text
+    need = project.workshops[0].needs[0].text
+    assert _squash(need) in text
     assert "Aucune ligne de plan de formation" not in text
