@@ -54,10 +54,16 @@ def workshop_sheet_flowables(workshop: Any, data: ReportData) -> list[Flowable]:
     title = job.label if job else (str(get("title") or "") or "Atelier")
     out: list[Flowable] = [heading(title, 1)]
     when = _date(get("date"))
-    if when:
-        out.append(para(f"Atelier du {text(when)}.", st.body))
-    out.append(para("Le contenu détaillé de cette fiche d'atelier n'est pas encore mis en forme dans le rapport.",
-                    st.note))
+    name = str(get("label") or "")
+    facts = [f"{text(name)}." if name else "", f"Atelier du {text(when)}." if when else ""]
+    impact = get("impact")
+    if impact and getattr(impact, "text", ""):
+        facts.append(f"Impact de l'IA estimé par le groupe : {text(impact.text)}.")
+    line = " ".join(f for f in facts if f)
+    if line:
+        out.append(para(line, st.body))
+    out.append(para("Le détail de la fiche (2025 → 2035, besoins, risques, opportunités, indicateurs) se consulte "
+                    "dans le programme.", st.note))
     return out
 
 
