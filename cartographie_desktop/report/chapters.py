@@ -774,9 +774,25 @@ def _training_plan(data: ReportData) -> list[Flowable]:
     columns = [c for c in workshops.TRAINING_COLUMNS if c in present] or present[:6]
     rows: list[list[Any]] = [[para(text(h), st.cell_head) for h in columns]]
     rows += [[Para(text(line.get(col, "")), st.cell) for col in columns] for line in lines]
-    first = FRAME_WIDTH * 0.26
-    rest = (FRAME_WIDTH - first) / max(len(columns) - 1, 1)
-    return [data_table(rows, [first] + [rest] * (len(columns) - 1))]
+    return [data_table(rows, _fit_widths(columns, lines))]
+
+
+def _fit_widths(columns: Sequence[str], lines: Sequence[dict]) -> list[float]:
+    """Column widths: each at least its longest word (headers never break inside a word), the rest of the page in
+    proportion to how much each column says (a long need gets room, a count does not)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    minimum, weight = [], []
+    for col in columns:
+        values = [str(line.get(col, "")) for line in lines]
+        words = [w for value in values for w in value.split()]
+        longest = max([stringWidth(w, FONT_BOLD, 8) for w in col.split()] + [stringWidth(w, FONT, 8) for w in words])
+        minimum.append(longest + 10)
+        weight.append(sum(len(v) for v in values) / max(len(values), 1) + 1)
+    spare = FRAME_WIDTH - sum(minimum)
+    if spare <= 0:
+        return [w * FRAME_WIDTH / sum(minimum) for w in minimum]
+    return [m + spare * w / sum(weight) for m, w in zip(minimum, weight, strict=True)]
 
 
 def _recommendation(number: int, title: str, body: list[str]) -> Flowable:

@@ -147,12 +147,9 @@ def styles() -> Styles:
         lead=ps("lead", fontSize=11, leading=15.5, spaceAfter=7),
         bullet=ps("bullet", leftIndent=12, bulletIndent=2, spaceAfter=3),
         note=ps("note", fontSize=8, leading=10.5, textColor=MUTED, spaceAfter=4),
-        h1=ps("h1", fontName=FONT_BOLD, fontSize=18, leading=23, textColor=PRIMARY, spaceBefore=0, spaceAfter=10,
-              keepWithNext=1),
-        h2=ps("h2", fontName=FONT_BOLD, fontSize=12.5, leading=16, textColor=PRIMARY, spaceBefore=12, spaceAfter=5,
-              keepWithNext=1),
-        h3=ps("h3", fontName=FONT_BOLD, fontSize=10, leading=13, textColor=INK, spaceBefore=8, spaceAfter=3,
-              keepWithNext=1),
+        h1=ps("h1", fontName=FONT_BOLD, fontSize=18, leading=23, textColor=PRIMARY, spaceBefore=0, spaceAfter=10),
+        h2=ps("h2", fontName=FONT_BOLD, fontSize=12.5, leading=16, textColor=PRIMARY, spaceBefore=12, spaceAfter=5),
+        h3=ps("h3", fontName=FONT_BOLD, fontSize=10, leading=13, textColor=INK, spaceBefore=8, spaceAfter=3),
         cell=cell,
         cell_bold=ParagraphStyle("cell_bold", parent=cell, fontName=FONT_BOLD),
         cell_right=ParagraphStyle("cell_right", parent=cell, alignment=TA_RIGHT),
@@ -204,14 +201,22 @@ def para(markup: str, style: ParagraphStyle) -> Paragraph:
 # --- headings, bookmarks, table of contents ---------------------------------------------------------------------
 
 
+HEADING_ROOM = (0, 48 * mm, 32 * mm)  # room a heading needs below it, by level, or it starts the next page
+
+
 class Heading(Para):
-    """A heading: bookmarked in the PDF outline, listed in the table of contents if `toc`."""
+    """A heading: bookmarked in the PDF outline, listed in the table of contents if `toc`.
+
+    It goes to the next page when less than `room` is left below it, so a heading never ends a page, while a long table
+    after it can still start on the same page (reportlab's keepWithNext would push the whole table over).
+    """
 
     _counter = 0
 
     def __init__(self, title: str, level: int, style: ParagraphStyle, *, toc: bool = True,
-                 outline: bool = True, number: str = "") -> None:
+                 outline: bool = True, number: str = "", room: float | None = None) -> None:
         Heading._counter += 1
+        self.room = HEADING_ROOM[min(level, 2)] if room is None else room
         self.key = f"h{Heading._counter}"
         self.title = title
         self.level = level
@@ -220,6 +225,15 @@ class Heading(Para):
         label = f"{number}\u00a0\u00a0{title}" if number else title
         self.plain = f"{number} {title}" if number else title
         super().__init__(text(label), style)
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        width, height = super().wrap(avail_width, avail_height)
+        if avail_height < height + self.room:
+            return width, avail_height + 1  # too tall here: the frame moves it to the next page
+        return width, height
+
+    def split(self, avail_width: float, avail_height: float) -> list:
+        return []  # a heading is never cut in two
 
 
 class Bookmark(Flowable):
@@ -464,6 +478,10 @@ def bullets(items: Sequence[str], style: ParagraphStyle | None = None) -> list[P
 
 
 def keep(flowables: list[Flowable]) -> KeepTogether:
+    """Flowables kept on one page; their headings need no room of their own (the block moves as a whole)."""
+    for flowable in flowables:
+        if isinstance(flowable, Heading):
+            flowable.room = 0
     return KeepTogether(flowables)
 
 
