@@ -511,16 +511,19 @@ def _svg_font_map():
 def figure_drawing(figure, width: float):
     """A matplotlib Figure as a reportlab vector Drawing `width` points wide (text stays text, in DejaVu Sans).
 
-    The SVG is rendered with `svg.fonttype = none` so the labels are real text drawn with the embedded font.
+    The SVG is written with `svg.fonttype = none` so the labels are real text drawn with the embedded font (the chart
+    functions choose DejaVu Sans when they create the figure).
     """
     import matplotlib
     from lxml import etree
     from svglib.svglib import SvgRenderer
 
+    # Set once, not in an rc_context: the report is built on a worker thread while the window may draw charts, and
+    # toggling matplotlib's global settings from two threads is a race. Only SVG output reads these two.
+    matplotlib.rcParams["svg.fonttype"] = "none"
+    matplotlib.rcParams["svg.hashsalt"] = "cartographie"
     buffer = io.BytesIO()
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "cartographie", "font.family": "sans-serif",
-                                "font.sans-serif": [SVG_FAMILY]}):
-        figure.savefig(buffer, format="svg", metadata={"Date": None})
+    figure.savefig(buffer, format="svg", metadata={"Date": None})
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
     root = etree.fromstring(buffer.getvalue(), parser=parser)
     _adapt_svg(root)
