@@ -23,6 +23,7 @@ if str(ROOT) not in sys.path:
 
 from cartographie_desktop.core import referentiel  # noqa: E402
 from cartographie_desktop.core.scoring import score_job  # noqa: E402
+from cartographie_desktop.core.text import round2  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,8 @@ class Flag:
 def flags(ref: referentiel.Referentiel) -> list[Flag]:
     found: list[Flag] = []
     for job in ref:
-        s23 = score_job(job, "2023").technical.mean
-        s25 = score_job(job, "2025").technical.mean
+        s23 = score_job(job, "2023").technical.score  # rounded half up, as shown and banded
+        s25 = score_job(job, "2025").technical.score
         if job.nature == "terrain" and max(s23, s25) > 0.5:
             found.append(Flag(job.code, "terrain>0.5", f"{job.label} : 2023 {s23:.2f}, 2025 {s25:.2f}"))
         if job.nature == "bureau" and min(s23, s25) < 0.25:
@@ -72,8 +73,8 @@ def report(ref: referentiel.Referentiel) -> str:
         scored = sorted(((score_job(j, "2025").technical, score_job(j, "2023").technical, j) for j in jobs),
                         key=lambda t: -t[0].mean)
         for s25, s23, job in scored:
-            lines.append(f"  {job.code:<7} {s25.mean:.2f} ± {s25.sd:.2f} {s25.band.label:<14} "
-                         f"(2023 : {s23.mean:.2f} {s23.band.label:<14}) {job.nature:<8} {job.label}")
+            lines.append(f"  {job.code:<7} {s25.score:.2f} ± {round2(s25.sd):.2f} {s25.band.label:<14} "
+                         f"(2023 : {s23.score:.2f} {s23.band.label:<14}) {job.nature:<8} {job.label}")
     return "\n".join(lines)
 
 

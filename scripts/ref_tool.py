@@ -182,8 +182,8 @@ def cmd_check(args: argparse.Namespace) -> None:
         print(f"\n## {family} {data.families.get(family, '?')}")
         for job in sorted(jobs, key=lambda j: -score_job(j, "2025").technical.mean):
             r23, r25 = score_job(job, "2023"), score_job(job, "2025")
-            print(f"  {job.code:<8} 23={r23.technical.mean:.2f} ({r23.band.label:<13}) "
-                  f"25={r25.technical.mean:.2f} ({r25.band.label:<13}) {job.label}")
+            print(f"  {job.code:<8} 23={r23.technical.score:.2f} ({r23.band.label:<13}) "
+                  f"25={r25.technical.score:.2f} ({r25.band.label:<13}) {job.label}")
     n_activities = sum(len(j.activities) for j in data)
     print(f"\n{len(data)} jobs, {n_activities} activities, {len(problems)} problem(s)")
     sys.exit(1 if problems else 0)

@@ -21,6 +21,14 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 import coherence_report  # noqa: E402
 
+REQUIRED = [  # issue « The full référentiel »: jobs that must be present (searched in labels and synonyms)
+    "directeur general des services", "evaluation des politiques publiques", "charge d etudes",
+    "insertion socio professionnelle", "conservateur de cimetiere", "maintenance du patrimoine bati",
+    "accueil et de surveillance du patrimoine", "technicien des systemes d information",
+    "assistant de gestion des ressources humaines", "assistant de gestion financiere", "assistant de direction",
+    "charge d accueil social", "aide a domicile", "proprete des espaces publics", "bibliothecaire",
+]
+
 
 @pytest.fixture(scope="module")
 def ref() -> referentiel.Referentiel:
@@ -29,6 +37,14 @@ def ref() -> referentiel.Referentiel:
 
 def test_shipped_referentiel_is_valid(ref):
     assert referentiel.validate(ref) == []
+
+
+def test_coverage(ref):
+    assert len(ref) >= 180
+    assert set(ref.families) == {job.family for job in ref}, "every family has jobs"
+    searchable = [fold(" ".join((job.label, *job.synonyms))).replace("·", " ") for job in ref]
+    for wanted in REQUIRED:
+        assert any(wanted in text for text in searchable), wanted
 
 
 def test_every_score_recomputes_from_the_shipped_ilo_table(ref):
@@ -96,7 +112,7 @@ def test_referentiel_json_cli():
     out = subprocess.run([sys.executable, "-m", "cartographie_desktop", "referentiel", "--json", "--index", "2023"],
                          capture_output=True, text=True, check=True, cwd=ROOT)
     jobs = json.loads(out.stdout)
-    assert len(jobs) >= 40
+    assert len(jobs) >= 180
     for job in jobs:
         assert {"code", "label", "score", "sd", "band", "activities"} <= set(job)
         assert len(job["activities"]) >= 5
