@@ -85,12 +85,12 @@ def _list_fr(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " et " + items[-1]
 
 
-def _names(labels: Sequence[str], limit: int) -> str:
-    """« a, b et c » or « a, b, c et 4 autres métiers » (labels are escaped here)."""
-    labels = list(labels)
+def _names(labels: Sequence[str], limit: int, *, quoted: bool = False) -> str:
+    """« a, b et c » or « a, b, c et 4 autres métiers » (labels are escaped here; in a sentence, `quoted`)."""
+    labels = [f"« {text(x)} »" if quoted else text(x) for x in labels]
     if len(labels) > limit:
-        return ", ".join(text(x) for x in labels[:limit - 1]) + f" et {len(labels) - limit + 1} autres métiers"
-    return _list_fr([text(x) for x in labels])
+        return ", ".join(labels[:limit - 1]) + f" et {len(labels) - limit + 1} autres métiers"
+    return _list_fr(labels)
 
 
 def _band_word(band: Band | str) -> str:
@@ -213,7 +213,7 @@ def key_figures(data: ReportData) -> Table:
         _tile(text(format_percent(s["exposed_share"])), "des agents rattachés à un métier exercent un métier "
               "concerné ou très concerné"),
         _tile(text(format_percent(sum(s["task_share"][b.value] for b in EXPOSED_BANDS))),
-              "des activités exercées relèvent des bandes concerné ou très concerné"),
+              "des activités exercées relèvent des bandes « concerné » ou « très concerné »"),
         _tile(text(format_number(len(s["jobs"]))), "métiers différents, scorés selon l'indice de l'OIT"),
     ]
     width = FRAME_WIDTH / 4
@@ -258,8 +258,8 @@ def key_sentences(data: ReportData) -> list[str]:
     else:
         out.append("Aucun agent n'exerce un métier concerné ou très concerné par l'IA générative.")
     share = sum(s["task_share"][b.value] for b in EXPOSED_BANDS)
-    out.append(f"{_b(format_percent(share))} des activités exercées par les agents relèvent des bandes concerné ou "
-               "très concerné : l'IA générative pourrait techniquement en prendre en charge une partie.")
+    out.append(f"{_b(format_percent(share))} des activités exercées par les agents relèvent des bandes « concerné » "
+               "ou « très concerné » : l'IA générative pourrait techniquement en prendre en charge une partie.")
     if data.has_retained:
         kept = [job for job in data.jobs if data.results[job["code"]].has_retained]
         retained_share = data.retained_exposed_agents / assigned if assigned else 0.0
@@ -267,8 +267,8 @@ def key_sentences(data: ReportData) -> list[str]:
             out.append(f"Compte tenu des activités que la commune a choisi de conserver humaines, cette part est de "
                        f"{_b(format_percent(retained_share))} (exposition retenue).")
         else:
-            jobs_word = plural(len(kept), "métier")
-            out.append(f"Les activités que la commune a choisi de conserver humaines abaissent le score de "
+            jobs_word = "d'un métier" if len(kept) == 1 else f"de {plural(len(kept), 'métier')}"
+            out.append(f"Les activités que la commune a choisi de conserver humaines abaissent le score "
                        f"{text(jobs_word)} sans en changer la bande (exposition retenue).")
     return out
 
@@ -312,14 +312,14 @@ def main_messages(data: ReportData) -> list[str]:
         return ["Rattacher les agents à leur métier est le préalable à toute lecture des résultats."]
     exposed_jobs = [j for j in jobs if Band(j["band"]) in EXPOSED_BANDS]
     if exposed_jobs:
-        names = _list_fr([text(j["label"]) for j in exposed_jobs[:3]])
+        names = _names([j["label"] for j in exposed_jobs[:3]], 3, quoted=True)
         out.append(f"Les métiers les plus concernés sont {names}.")
     else:
-        names = _list_fr([text(j["label"]) for j in jobs[:3]])
+        names = _names([j["label"] for j in jobs[:3]], 3, quoted=True)
         out.append(f"Aucun métier de la commune n'atteint la bande « concerné » ; les plus exposés sont {names}.")
     least = [j for j in reversed(jobs) if Band(j["band"]) == Band.PAS][:3]
     if least and len(jobs) > 3:
-        out.append(f"Les métiers les moins concernés sont {_list_fr([text(j['label']) for j in least])}.")
+        out.append(f"Les métiers les moins concernés sont {_names([j['label'] for j in least], 3, quoted=True)}.")
     nature = _nature_message(data)
     if nature:
         out.append(nature)
@@ -463,7 +463,7 @@ def method_chapter(data: ReportData, number: int) -> list[Flowable]:
         "collectivités, menée avec la Ville de Lyon (avril 2024). Elle a appliqué la méthode de l'OIT aux métiers "
         "territoriaux et défini les quatre bandes utilisées ici.",
     ])
-    story.append(para(f"Ce rapport utilise l'<b>{text(index_label)}</b>.", st.body))
+    story.append(para(f"Ce rapport utilise l'<b>indice {text(index_label)}</b>.", st.body))
 
     story.append(heading("Des tâches de l'OIT aux métiers de la commune", 1, number=f"{n}.2"))
     story += bullets([
@@ -474,8 +474,8 @@ def method_chapter(data: ReportData, number: int) -> list[Flowable]:
         "Le <b>score d'un métier</b> est la moyenne des scores de ses activités ; l'<b>écart type</b> mesure leur "
         "dispersion : un écart type élevé signale un métier dont certaines activités sont très exposées et "
         "d'autres pas du tout.",
-        "Chaque poste du tableau des effectifs est rattaché à un métier du référentiel, automatiquement puis vérifié "
-        "par une personne. Les postes non rattachés ne sont pas comptés.",
+        "Chaque poste du tableau des effectifs est rattaché à un métier du référentiel, d'abord automatiquement, "
+        "puis sous le contrôle d'une personne. Les postes non rattachés ne sont pas comptés.",
         "Les résultats sont lus par métier, par catégorie, par filière, par direction et par sexe, en nombre "
         "d'agents et en ETP, et en part des activités.",
     ])
@@ -489,7 +489,7 @@ def method_chapter(data: ReportData, number: int) -> list[Flowable]:
     story.append(keep([heading("Les catégories de l'OIT", 1, number=f"{n}.4"),
                        para("L'OIT classe aussi chaque profession d'après la moyenne et l'écart type des scores de "
                             "ses tâches. Le rapport indique cette catégorie pour chaque métier, calculée de la même "
-                            f"façon sur ses activités ({text(index_label)}).", st.body),
+                            f"façon sur ses activités, avec l'indice {text(index_label)}.", st.body),
                        _categories_table(data)]))
 
     story.append(heading("Les décisions de la commune", 1, number=f"{n}.5"))
@@ -624,7 +624,8 @@ def _themes_section(data: ReportData, number: str) -> list[Flowable]:
         return out
     shown = themes[:MAX_THEMES]
     out.append(para(
-        "Activités dont le score atteint au moins 0,50 (bandes concerné et très concerné), regroupées par nature "
+        "Activités dont le score atteint au moins 0,50 (bandes « concerné » et « très concerné »), regroupées par "
+        "nature "
         "d'activité ou par famille de métiers ; les thèmes qui touchent le plus d'agents viennent en premier. "
         "« Agents » compte les agents des métiers qui exercent l'activité.", st.body))
     cs = _cell_styles()
@@ -822,7 +823,7 @@ def action_chapter(data: ReportData, number: int) -> list[Flowable]:
         "aux élus, avant toute formation spécialisée.",
     ]))
     if exposed_jobs:
-        names = _names([j["label"] for j in exposed_jobs], 6)
+        names = _names([j["label"] for j in exposed_jobs], 6, quoted=True)
         training = (f"{text(plural(exposed_agents, 'agent'))} {'exercent' if exposed_agents > 1 else 'exerce'} "
                     f"un métier concerné ou très concerné ({names}). Leur proposer en priorité une formation aux "
                     "usages de l'IA dans leur métier, en s'appuyant sur l'offre du CNFPT, et l'inscrire au plan de "

@@ -176,6 +176,20 @@ NNBSP = "\u202f"
 NNBSP_SCALE = 0.6  # DejaVu Sans: a narrow no-break space is 0.6 of a no-break space
 
 
+_BEFORE_HIGH_PUNCTUATION = re.compile(r" ([;!?])")
+_BEFORE_COLON = re.compile(r" :(?=\s|$|<)")
+
+
+def french_spacing(markup: str) -> str:
+    """French typography: no line break before « ; : ! ? » nor inside « », whatever the author typed.
+
+    A narrow no-break space before « ; ! ? », a no-break space before « : » and inside the guillemets.
+    """
+    markup = _BEFORE_HIGH_PUNCTUATION.sub(NNBSP + r"\1", markup)
+    markup = _BEFORE_COLON.sub("\u00a0:", markup)
+    return markup.replace("« ", "«\u00a0").replace(" »", "\u00a0»")
+
+
 class Para(Paragraph):
     """A paragraph that keeps French numbers whole: `1 234` and `38 %` never break across lines.
 
@@ -184,6 +198,7 @@ class Para(Paragraph):
     """
 
     def __init__(self, markup: str, style: ParagraphStyle, *args, **kwargs) -> None:
+        markup = french_spacing(markup)
         if NNBSP in markup:
             markup = markup.replace(NNBSP, f'<font size="{style.fontSize * NNBSP_SCALE:.2f}">\u00a0</font>')
         super().__init__(markup, style, *args, **kwargs)

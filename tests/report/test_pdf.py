@@ -320,3 +320,12 @@ def test_workshop_chapter_says_none_yet_then_prints_each_sheet_and_the_training_
     need = project.workshops[0].needs[0].text
     assert _squash(need) in text
     assert "Aucune ligne de plan de formation" not in text
+
+
+def test_french_punctuation_never_starts_a_line():
+    from cartographie_desktop.report.styles import french_spacing
+
+    assert french_spacing("Indice : OIT ; voir « ici » ! et ?") == \
+        "Indice\u00a0: OIT\u202f; voir «\u00a0ici\u00a0»\u202f! et\u202f?"
+    assert french_spacing("<b>Auteur</b> : DGS") == "<b>Auteur</b>\u00a0: DGS"
+    assert french_spacing("http://exemple.fr") == "http://exemple.fr"
