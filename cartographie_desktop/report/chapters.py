@@ -213,7 +213,7 @@ def key_figures(data: ReportData) -> Table:
         _tile(text(format_percent(s["exposed_share"])), "des agents rattachés à un métier exercent un métier "
               "concerné ou très concerné"),
         _tile(text(format_percent(sum(s["task_share"][b.value] for b in EXPOSED_BANDS))),
-              "des activités exercées relèvent des bandes « concerné » ou « très concerné »"),
+              "des activités exercées relèvent des bandes concerné ou très concerné"),
         _tile(text(format_number(len(s["jobs"]))), "métiers différents, scorés selon l'indice de l'OIT"),
     ]
     width = FRAME_WIDTH / 4
@@ -672,13 +672,14 @@ def results_chapter(data: ReportData, number: int) -> list[Flowable]:
     for dimension in ("categorie", "filiere", "direction", "sexe"):
         story += _breakdown_section(data, dimension, f"{n}.{sub}")
         sub += 1
-    story.append(CondPageBreak(80 * mm))
-    story.append(heading("Part des activités par bande", 1, number=f"{n}.{sub}"))
-    story.append(para("Chaque agent compte pour un : ses activités sont réparties entre les bandes selon leur "
-                      "score. C'est la part du travail de la commune que l'IA générative pourrait, techniquement, "
-                      "assister ou prendre en charge.", st.body))
-    story.append(_chart(charts.task_share(data.agg)))
-    story.append(_task_share_table(data))
+    story.append(keep([
+        heading("Part des activités par bande", 1, number=f"{n}.{sub}"),
+        para("Chaque agent compte pour un : ses activités sont réparties entre les bandes selon leur score. C'est la "
+             "part du travail de la commune que l'IA générative pourrait, techniquement, assister ou prendre en "
+             "charge.", st.body),
+        _chart(charts.task_share(data.agg)),
+        _task_share_table(data),
+    ]))
     sub += 1
     story += _themes_section(data, f"{n}.{sub}")
     return story
