@@ -3,8 +3,9 @@
 Every function takes the aggregates (`core.aggregates.compute`) or the job results and returns a new `Figure` that the
 caller renders where it likes (Qt canvas, SVG, PNG). They follow the band palette (`core.palette`), write the band in
 words in every legend, format numbers the French way, stay legible when projected (fonts ≥ 12 pt at the default
-size), and apply the privacy rule: in a breakdown, a group of fewer than k agents is shown only as « < k », and band
-segments of fewer than k agents inside a group are pooled into one grey « non détaillé » segment. Totals stay exact.
+size), and apply the privacy rule of the report's tables (`report.privacy`): in a breakdown, a group of fewer than k
+agents is shown only as « < k », and band segments of fewer than k agents inside a group — with those one could work
+out by subtraction from the exact totals — are pooled into one hatched « non détaillé » segment. Totals stay exact.
 """
 
 from __future__ import annotations
