@@ -691,3 +691,22 @@ def test_an_empty_sheet_is_refused_on_the_sheet_page(qtbot, make_wizard):
     qtbot.mouseClick(wizard.button(NEXT), Qt.MouseButton.LeftButton)
     assert wizard.currentId() == Page.SHEET
     assert page.error.text() == f"La feuille « {empty} » est vide : choisissez une autre feuille."
+
+
+def test_a_title_to_check_shows_its_proposal_and_confirm_takes_it(qtbot, make_wizard):
+    wizard = make_wizard(DATA / "mairie_titre_fusion.xlsx")
+    _to_matching(qtbot, wizard)
+    page = wizard.match_page
+    model = page.model
+    key = "responsable des services techniques"
+    job = model.index(model.row_of(key), MatchModel.JOB)
+    assert model.data(job) == f"proposé : Directeur général des services (51{NNBSP}%)"
+    assert model.data(job, Qt.ItemDataRole.FontRole).italic()
+    page.select_title(key)
+    assert page.confirm.isEnabled()
+    qtbot.mouseClick(page.confirm, Qt.MouseButton.LeftButton)
+    assert (wizard.state.match(key).job_code, wizard.state.match(key).status) == ("DIR-01", MatchStatus.CONFIRMED)
+    nothing = "professeur de piano"  # the matcher's best guesses score 0: nothing worth proposing
+    assert model.data(model.index(model.row_of(nothing), MatchModel.JOB)) == "— à choisir —"
+    page.select_title(nothing)
+    assert not page.confirm.isEnabled()

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from cartographie_desktop.core.palette import GRID
 from cartographie_desktop.core.text import format_date, format_number, plural
 from cartographie_desktop.gui.wizard import common
 from cartographie_desktop.gui.wizard.common import (
@@ -110,6 +111,11 @@ class FilePage(QWizardPage):
         privacy = note("Le fichier est lu sur cet ordinateur, rien n'est envoyé. Les noms, NIR et dates de naissance "
                        "ne sont pas repris dans le projet, sauf si vous le demandez à l'étape des colonnes. Rien "
                        "n'est enregistré avant « Terminer ».", muted=True)
+        drop_zone = QLabel("Déposez ici le fichier du tableau des effectifs\n(depuis l'explorateur de fichiers)")
+        drop_zone.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        drop_zone.setObjectName("muted")
+        drop_zone.setMinimumHeight(110)
+        drop_zone.setStyleSheet(f"QLabel {{ border: 2px dashed {GRID}; border-radius: 8px; }}")
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addSpacing(8)
@@ -117,6 +123,8 @@ class FilePage(QWizardPage):
         layout.addWidget(self.status)
         layout.addWidget(self.info)
         layout.addWidget(self.error)
+        layout.addSpacing(12)
+        layout.addWidget(drop_zone)
         layout.addStretch(1)
         layout.addWidget(privacy)
 
@@ -269,7 +277,8 @@ class SheetPage(QWizardPage):
             several = len(info.sheets) > 1
             self.sheet_combo.setVisible(several)
             self.single_sheet.setVisible(not several)
-            self.sheet_label.setText("Fe&uille :" if several else "Feuille :")
+            single = "Fichier :" if info.format == "csv" else "Feuille :"
+            self.sheet_label.setText("Fe&uille :" if several else single)
             self.single_sheet.setText(f"« {state.sheet} »" if info.format != "csv" else f"« {info.name} »")
             shown = min(len(table.rows), max(SHOWN_ROWS, state.header_row + 6))
             self.model.set_rows(table.rows[:shown], table.row_numbers[:shown], state.header_row, self.masked())

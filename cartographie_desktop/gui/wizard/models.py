@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from cartographie_desktop.core.model import ImportIssue, MatchStatus, TitleMatch
+from cartographie_desktop.core.palette import MUTED
 from cartographie_desktop.core.referentiel import Referentiel
 from cartographie_desktop.core.text import format_number, format_percent
 from cartographie_desktop.gui.models import RIGHT, Column, _TableModel, brush
@@ -199,6 +200,15 @@ class SetAsideModel(_TableModel):
 # --- matches ---------------------------------------------------------------------------------------------------------
 
 STATUS_WORDS = {MatchStatus.AUTO: "sûr", MatchStatus.CONFIRMED: "confirmé", MatchStatus.TO_CHECK: "à vérifier"}
+PROPOSAL_FLOOR = 0.3  # below, the matcher's best guess for a title *à vérifier* is noise: not proposed
+
+
+def proposal(match: TitleMatch) -> tuple[str, float] | None:
+    """The job offered for a title *à vérifier* (the matcher's best, if it is worth reading), else None."""
+    if match.job_code or not match.alternatives:
+        return None
+    code, score = match.alternatives[0]
+    return (code, score) if score >= PROPOSAL_FLOOR else None
 JOB_ROLE = Qt.ItemDataRole.UserRole + 1
 _DOTS: dict[str, QIcon] = {}
 
@@ -225,7 +235,7 @@ class MatchModel(_TableModel):
     COLUMNS = (Column("Fiabilité", "« sûr » : rattaché automatiquement avec une confiance suffisante ; "
                       "« à vérifier » : choisissez le métier ; « confirmé » : choisi ou validé par vous"),
                Column("Intitulé dans le tableau"), Column("Agents", "", RIGHT),
-               Column("Métier retenu", "Double-clic ou F2 pour choisir parmi les métiers proposés"))
+               Column("Métier retenu ou proposé", "Double-clic ou F2 pour choisir parmi les métiers proposés"))
 
     def __init__(self, ref: Referentiel, match_of: Callable[[str], TitleMatch]) -> None:
         super().__init__()
@@ -234,6 +244,8 @@ class MatchModel(_TableModel):
         self.keys: list[str] = []
         self.agents: dict[str, int] = {}
         self.choose: Callable[[str, str | None], None] | None = None
+        self._italic = QFont()
+        self._italic.setItalic(True)
 
     def set_titles(self, keys: list[str], agents: dict[str, int]) -> None:
         self.beginResetModel()
@@ -285,15 +297,27 @@ class MatchModel(_TableModel):
                 return match.title
             if column == self.AGENTS:
                 return format_number(self.agents.get(key, 0))
+            offered = proposal(match)
+            if offered is not None and offered[0] in self.ref.jobs:
+                return f"proposé : {self.job_label(offered[0])} ({format_percent(offered[1])})"
             return self.job_label(match.job_code) or "— à choisir —"
+        if role == Qt.ItemDataRole.FontRole and column == self.JOB and not match.job_code:
+            return self._italic
+        if role == Qt.ItemDataRole.ForegroundRole and column == self.JOB and not match.job_code:
+            return brush(MUTED)
         if role == Qt.ItemDataRole.DecorationRole and column == self.STATUS:
             return dot(CHECK_COLOUR if match.status == MatchStatus.TO_CHECK else SURE_COLOUR)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == self.STATUS:
                 return f"Confiance du rattachement : {format_percent(match.confidence)}"
+            if column == self.TITLE:
+                return match.title
             if column == self.JOB:
                 job = self.ref.jobs.get(match.job_code or "")
-                return f"{job.label} ({job.code})" if job else "Aucun métier retenu : choisissez-en un"
+                if job:
+                    return f"{job.label} ({job.code})"
+                return ("Aucun métier retenu : « Confirmer ce métier » retient celui qui est proposé, ou "
+                        "choisissez-en un (double-clic ou F2)")
         if role == Qt.ItemDataRole.AccessibleTextRole and column == self.STATUS:
             return f"{STATUS_WORDS[match.status]}, confiance {format_percent(match.confidence)}"
         if role == Qt.ItemDataRole.EditRole and column == self.JOB:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from cartographie_desktop.core.model import MatchStatus, TitleMatch
-from cartographie_desktop.core.text import format_fte, format_number, plural
+from cartographie_desktop.core.text import NNBSP, format_fte, format_number, plural
 from cartographie_desktop.gui.models import ReferentielFilterProxy, ReferentielModel
 from cartographie_desktop.gui.widgets import DataTable, KeyFigure, SearchField, heading
 from cartographie_desktop.gui.wizard.common import button, error_label, note, set_error
@@ -34,6 +34,7 @@ from cartographie_desktop.gui.wizard.models import (
     MatchModel,
     SetAsideModel,
     ValuesModel,
+    proposal,
     value_rows,
 )
 
@@ -82,6 +83,7 @@ class ValuesPage(QWizardPage):
                          "mises de côté (titres, totaux, élus…) : aucune ligne ne disparaît sans raison.")
         self.progress = QProgressBar()
         self.progress.setRange(0, self.PROGRESS_MAX)
+        self.progress.setFormat(f"%p{NNBSP}%")  # French: a narrow no-break space before the sign
         self.progress.setAccessibleName("Avancement de la lecture")
         self.step = note()
         self.interrupt = button("&Interrompre la lecture")
@@ -100,6 +102,7 @@ class ValuesPage(QWizardPage):
         layout.addWidget(self.step)
         layout.addWidget(self.error)
         layout.addWidget(self.results, 1)
+        layout.addStretch(0)  # keeps the progress at the top while the results are hidden
         self.progress_seen: list[int] = []  # what the bar showed during the last read (tests)
 
     def _results_panel(self) -> QWidget:
@@ -261,7 +264,7 @@ class MatchPage(QWizardPage):
         splitter.addWidget(self._search_panel())
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        splitter.setSizes([640, 360])
+        splitter.setSizes([700, 300])
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -291,7 +294,7 @@ class MatchPage(QWizardPage):
                                    | QAbstractItemView.EditTrigger.EditKeyPressed
                                    | QAbstractItemView.EditTrigger.SelectedClicked)
         self.table.setColumnWidth(MatchModel.STATUS, 105)
-        self.table.setColumnWidth(MatchModel.TITLE, 220)
+        self.table.setColumnWidth(MatchModel.TITLE, 200)
         self.table.setColumnWidth(MatchModel.AGENTS, 55)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.confirm = button("&Confirmer ce métier")
@@ -401,7 +404,9 @@ class MatchPage(QWizardPage):
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         key = self.current_key() if current.isValid() else None
         match = self.w.state.match(key) if key else None
-        self.confirm.setEnabled(bool(match and match.job_code and match.status != MatchStatus.CONFIRMED))
+        confirmable = match is not None and match.status != MatchStatus.CONFIRMED and bool(
+            match.job_code or proposal(match))
+        self.confirm.setEnabled(confirmable)
         self.assign.setEnabled(key is not None)
 
     def _confirm_current(self) -> None:
@@ -492,7 +497,8 @@ class SummaryPage(QWizardPage):
                            "ligne écartée" if len(report.set_aside) < 2 else "lignes écartées")
         self.key_check.set(format_number(len(pending)),
                            "intitulé à vérifier" if len(pending) < 2 else "intitulés à vérifier")
-        lines = ["• Lignes écartées : titres, totaux, élus… (détail à l'étape « Lecture du tableau »)."]
+        lines = ["• Lignes écartées : titres, totaux, élus… (détail à l'étape « Lecture du tableau »)."
+                 ] if report.set_aside else []
         if len(project.posts) != agents:
             lines.insert(0, f"• {plural(agents, 'agent')} sur {plural(len(project.posts), 'ligne')} de poste "
                             "(une ligne de l'état du personnel compte tous les postes pourvus du grade).")

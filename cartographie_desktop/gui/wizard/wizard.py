@@ -37,6 +37,7 @@ from cartographie_desktop.gui.wizard.common import (
     project_file_name,
 )
 from cartographie_desktop.gui.wizard.input_pages import ColumnsPage, FilePage, SheetPage
+from cartographie_desktop.gui.wizard.models import proposal
 from cartographie_desktop.gui.wizard.result_pages import MatchPage, SummaryPage, ValuesPage
 from cartographie_desktop.io import importer, staffing
 from cartographie_desktop.io.store import StoreError
@@ -318,9 +319,12 @@ class ImportWizard(QWizard):
         self.match_page.title_changed(key)
 
     def confirm(self, key: str) -> None:
+        """« Confirmer ce métier »: the job retained, or for a title *à vérifier* the one proposed."""
         match = self.state.match(key)
-        if match.job_code:
-            self.choose(key, match.job_code)
+        offered = proposal(match)
+        code = match.job_code or (offered[0] if offered else None)
+        if code:
+            self.choose(key, code)
 
     def confirm_all_sure(self) -> None:
         """« Valider toutes les correspondances sûres »: every automatic match becomes confirmed."""
