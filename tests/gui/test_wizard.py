@@ -453,8 +453,13 @@ def test_settings_keep_at_most_a_dozen_models_and_ignore_garbage(tmp_path):
     ("binaire.xlsx", NOT_A_TABLE_MESSAGE.format(name="binaire.xlsx")),
     ("protege.xlsx", PASSWORD_MESSAGE),
     ("vide.csv", "Le fichier « vide.csv » est vide."),
-    ("xxe.xml", None),
+    ("vide.xlsx", "Le fichier « vide.xlsx » ne contient aucune donnée."),
+    ("entete_seul.xlsx", "Le fichier « entete_seul.xlsx » ne contient qu'une ligne (les noms des colonnes ?) : aucune "
+                         "ligne de poste à importer."),
     ("absent.xlsx", "Le fichier « absent.xlsx » est introuvable : vérifiez qu'il n'a pas été déplacé."),
+    *[(name, None) for name in ("xxe.xml", "billion_laughs.xml", "dimension_geante.xlsx", "bombe_declaree.xlsx",
+                                "bombe_mensongere.xlsx", "ods_geant.ods", "effectifs.pdf", "page_web.xls",
+                                "tronque.xlsx", "totem_sans_personnel.xml", "binaire.dat")],
 ])
 def test_a_hostile_or_missing_file_gives_the_french_error_on_the_file_page(qtbot, make_wizard, shown, name, message):
     wizard = make_wizard(DATA / name)
@@ -463,7 +468,7 @@ def test_a_hostile_or_missing_file_gives_the_french_error_on_the_file_page(qtbot
     text = page.error.text()
     if message is not None:
         assert text == message
-    assert text
+    assert text.startswith(("Le ", "La ", "« ")), text  # one French sentence, never a traceback
     assert "Traceback" not in text
     assert "Error" not in text
     assert not wizard.button(NEXT).isEnabled()
@@ -710,3 +715,46 @@ def test_a_title_to_check_shows_its_proposal_and_confirm_takes_it(qtbot, make_wi
     assert model.data(model.index(model.row_of(nothing), MatchModel.JOB)) == "— à choisir —"
     page.select_title(nothing)
     assert not page.confirm.isEnabled()
+
+
+def test_proposed_file_name_and_folder(qtbot, make_wizard, settings, save_to, tmp_path):
+    from cartographie_desktop.gui import demo
+
+    wizard = make_wizard(DATA / "sep_excel.csv")
+    while wizard.currentId() != Page.SUMMARY:
+        next_page(qtbot, wizard)
+    wizard.summary_page.commune.setText("  Saint-Jean / Les Bains ")
+    wizard.summary_page.year.setValue(2027)
+    settings.last_folder = str(tmp_path / "projets")
+    assert wizard.default_project_path() == tmp_path / "projets" / "Saint-Jean - Les Bains 2027.carto"
+    settings.last_folder = str(demo.demo_folder())  # the example commune's folder is not where projects go
+    assert wizard.default_project_path() == DATA / "Saint-Jean - Les Bains 2027.carto"
+
+
+def test_typed_path_then_enter(qtbot, make_wizard):
+    wizard = make_wizard()
+    edit = wizard.file_page.path_edit
+    edit.setFocus()
+    qtbot.keyClicks(edit, str(DATA / "utf8_bom_virgule.csv"))
+    assert not wizard.button(NEXT).isEnabled()
+    qtbot.keyClick(edit, Qt.Key.Key_Return)  # analysed; « Suivant » is not pressed before the file is known
+    idle(qtbot, wizard)
+    assert wizard.currentId() == Page.FILE
+    assert "encodage UTF-8, séparateur virgule" in wizard.file_page.info.text()
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert wizard.currentId() == Page.SHEET
+
+
+def test_the_mouse_wheel_never_changes_a_column_by_accident(qtbot, make_wizard):
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+
+    wizard = make_wizard(DATA / "mairie_titre_fusion.xlsx")
+    next_page(qtbot, wizard)
+    next_page(qtbot, wizard)
+    combo = wizard.columns_page.combo_for("Grade")
+    wizard.columns_page.combo_for("Service").setFocus()
+    wheel = QWheelEvent(QPointF(5, 5), QPointF(combo.mapToGlobal(QPoint(5, 5))), QPoint(0, 0), QPoint(0, -120),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(combo, wheel)
+    assert combo.currentData() == "grade"

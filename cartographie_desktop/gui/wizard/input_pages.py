@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QWheelEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -346,6 +346,20 @@ class SheetPage(QWizardPage):
         return True
 
 
+class FieldCombo(QComboBox):
+    """A column's combo box: the mouse wheel scrolls the page, it never changes a column the user did not click."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if self.hasFocus():
+            super().wheelEvent(event)
+        else:
+            event.ignore()
+
+
 class _ColumnRow:
     """The widgets of one column of the file on the columns page."""
 
@@ -357,7 +371,7 @@ class _ColumnRow:
         font = self.header.font()
         font.setBold(True)
         self.header.setFont(font)
-        self.combo = QComboBox()
+        self.combo = FieldCombo()
         self.combo.setAccessibleName(f"Contenu de la colonne « {guess.header} »")
         for field, label in ColumnsPage.field_items():
             self.combo.addItem(label, field)

@@ -26,7 +26,7 @@ from cartographie_desktop.core import commands
 from cartographie_desktop.core.model import MatchStatus
 from cartographie_desktop.core.referentiel import Referentiel
 from cartographie_desktop.core.text import plural
-from cartographie_desktop.gui import dialogs, errors
+from cartographie_desktop.gui import demo, dialogs, errors
 from cartographie_desktop.gui.settings import Settings
 from cartographie_desktop.gui.tasks import Task, TaskCancelled, TaskContext, run_task, user_message
 from cartographie_desktop.gui.wizard.common import (
@@ -75,6 +75,13 @@ def analyse_sheet(path: Path, info: staffing.FileInfo, sheet: str) -> Analysis:
         return Analysis(path, info, sheet, table, 0, [])
     header = staffing.detect_header(table)
     return Analysis(path, info, sheet, table, header, staffing.guess_columns(table, header))
+
+
+def _same_folder(a: str | Path, b: str | Path) -> bool:
+    try:
+        return Path(a).resolve() == Path(b).resolve()
+    except OSError:
+        return False
 
 
 def message_of(exc: BaseException) -> str:
@@ -196,6 +203,15 @@ class ImportWizard(QWizard):
                          lambda exc: self._analysis_failed(path, exc), self._analysis_cancelled, path=path))
 
     def _analysed(self, analysis: Analysis) -> None:
+        info = analysis.info
+        if all(sheet.rows <= 1 for sheet in info.sheets):  # said now rather than three pages later
+            message = (f"Le fichier « {info.name} » ne contient aucune donnée."
+                       if all(sheet.rows == 0 for sheet in info.sheets) else
+                       f"Le fichier « {info.name} » ne contient qu'une ligne (les noms des colonnes ?) : aucune "
+                       "ligne de poste à importer.")
+            self._analysis_failed(analysis.path, staffing.StaffingError(message))
+            staffing.forget(analysis.path)
+            return
         self.state = ImportState(path=analysis.path, info=analysis.info)
         self._apply(analysis)
         self.file_page.show_info()
@@ -350,8 +366,12 @@ class ImportWizard(QWizard):
     # -- finishing ----------------------------------------------------------------------------------------------
 
     def default_project_path(self) -> Path:
+        """« <Commune> <année>.carto » in the last projects' folder (never the example commune's own folder), else
+        beside the staffing file."""
         commune = " ".join(self.summary_page.commune.text().split())
-        folder = self.settings.last_folder or (str(self.state.path.parent) if self.state.path else str(Path.home()))
+        folder = self.settings.last_folder
+        if not folder or _same_folder(folder, demo.demo_folder()):
+            folder = str(self.state.path.parent) if self.state.path else str(Path.home())
         return Path(folder) / project_file_name(commune, self.summary_page.year.value())
 
     def accept(self) -> None:
