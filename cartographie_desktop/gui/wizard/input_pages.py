@@ -492,6 +492,8 @@ class ColumnsPage(QWizardPage):
             row.combo.blockSignals(False)
             self._describe(row)
         personal = any(field in staffing.PERSONAL_FIELDS for field in state.mapping.values())
+        if not personal:
+            state.keep_personal = False  # nothing to keep: the summary must not say personal data are kept
         self.keep_personal.setVisible(personal)
         self.personal_warning.setVisible(personal)
         self.keep_personal.blockSignals(True)

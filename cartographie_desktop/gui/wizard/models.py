@@ -138,63 +138,49 @@ def value_rows(issues: list[ImportIssue]) -> tuple[list[ValueRow], list[str]]:
     return sorted(groups.values(), key=lambda r: (-r.count, r.column)), general
 
 
-class ValuesModel(_TableModel):
+class _ListModel(_TableModel):
+    """Read-only rows of plain items: `cells(item)` gives the texts, the last column's text is also its tooltip."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[Any] = []
+
+    def set_items(self, items: list[Any]) -> None:
+        self.beginResetModel()
+        self.items = items
+        self.endResetModel()
+
+    def cells(self, item: Any) -> tuple[str, ...]:
+        raise NotImplementedError
+
+    def rowCount(self, parent: Index = _INVALID) -> int:
+        return 0 if parent.isValid() else len(self.items)
+
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        if not index.isValid():
+            return None
+        last = index.column() == len(self.COLUMNS) - 1
+        if role == DISPLAY or (role == Qt.ItemDataRole.ToolTipRole and last):
+            return self.cells(self.items[index.row()])[index.column()]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return self.COLUMNS[index.column()].align
+        return None
+
+
+class ValuesModel(_ListModel):
     COLUMNS = (Column("Colonne"), Column("Lignes", "Nombre de lignes concernées", RIGHT),
                Column("Exemples de valeurs"), Column("Ce que fait le programme (premier cas)"))
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: list[ValueRow] = []
-
-    def set_items(self, items: list[ValueRow]) -> None:
-        self.beginResetModel()
-        self.items = items
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = _INVALID) -> int:
-        return 0 if parent.isValid() else len(self.items)
-
-    def data(self, index: Index, role: int = DISPLAY) -> Any:
-        if not index.isValid():
-            return None
-        item = self.items[index.row()]
-        if role == DISPLAY:
-            examples = " · ".join(f"« {e} »" for e in item.examples)
-            return (item.column, format_number(item.count), examples, item.message)[index.column()]
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 3:
-            return item.message
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return self.COLUMNS[index.column()].align
-        return None
+    def cells(self, item: ValueRow) -> tuple[str, ...]:
+        examples = " · ".join(f"« {e} »" for e in item.examples)
+        return item.column, format_number(item.count), examples, item.message
 
 
-class SetAsideModel(_TableModel):
+class SetAsideModel(_ListModel):
     COLUMNS = (Column("Ligne", "Numéro de la ligne dans le fichier", RIGHT), Column("Pourquoi elle est écartée"))
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: list[ImportIssue] = []
-
-    def set_items(self, items: list[ImportIssue]) -> None:
-        self.beginResetModel()
-        self.items = items
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = _INVALID) -> int:
-        return 0 if parent.isValid() else len(self.items)
-
-    def data(self, index: Index, role: int = DISPLAY) -> Any:
-        if not index.isValid():
-            return None
-        item = self.items[index.row()]
-        if role == DISPLAY:
-            line = format_number(item.line) if item.line is not None else "—"
-            return (line, item.message)[index.column()]
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 1:
-            return item.message
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return self.COLUMNS[index.column()].align
-        return None
+    def cells(self, item: ImportIssue) -> tuple[str, ...]:
+        return (format_number(item.line) if item.line is not None else "—"), item.message
 
 
 # --- matches ---------------------------------------------------------------------------------------------------------
