@@ -54,6 +54,7 @@ def test_standard_shortcuts(window):
     assert menus == ["&Fichier", "É&dition", "&Affichage", "Ai&de"]
 
 
+@pytest.mark.qt_log_ignore("This plugin does not support raise")  # the offscreen platform cannot raise a window
 def test_new_project_opens_the_import_wizard(window, shown, qtbot):
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     wizard = window.import_wizard
@@ -62,6 +63,10 @@ def test_new_project_opens_the_import_wizard(window, shown, qtbot):
     assert wizard.windowModality() == Qt.WindowModality.WindowModal  # never blocks: open(), not exec()
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert window.import_wizard is wizard  # one at a time
+    staffing = Path(__file__).resolve().parents[1] / "data" / "staffing" / "latin1.csv"
+    window.start_import(staffing)  # a file dropped meanwhile goes to the open wizard
+    qtbot.waitUntil(lambda: wizard.state.path == staffing, timeout=10_000)
+    assert window.import_wizard is wizard
     wizard.reject()
     assert window.import_wizard is None
     assert shown.infos == []
