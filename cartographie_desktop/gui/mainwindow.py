@@ -47,6 +47,7 @@ from cartographie_desktop.gui.settings import APPLICATION, Settings
 from cartographie_desktop.gui.tasks import Task, TaskContext, run_task, user_message
 from cartographie_desktop.gui.views import View, ViewSpec, views
 from cartographie_desktop.gui.welcome import WelcomeWidget
+from cartographie_desktop.gui.wizard import ImportWizard
 from cartographie_desktop.io import backups
 from cartographie_desktop.io.session import EditSession
 from cartographie_desktop.io.store import SUFFIX, CorruptProjectError, NotAProjectError, ProjectStore, StoreError
@@ -54,9 +55,6 @@ from cartographie_desktop.io.store import SUFFIX, CorruptProjectError, NotAProje
 log = logging.getLogger(__name__)
 
 STAFFING_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt", ".xml"}
-IMPORT_NOT_READY = ("L'assistant d'import du tableau des effectifs arrive dans la prochaine version du programme.\n\n"
-                    "En attendant, vous pouvez découvrir toutes les fonctions avec la commune exemple "
-                    "(menu Fichier).")
 
 
 @dataclass(slots=True)
@@ -84,6 +82,7 @@ class MainWindow(QMainWindow):
         self._index_override = index
         self.document: ProjectDocument | None = None
         self.loading: Task | None = None
+        self.import_wizard: ImportWizard | None = None
         self.setAcceptDrops(True)
         self.setMinimumSize(QSize(960, 600))
         self._build_pages()
@@ -203,6 +202,12 @@ class MainWindow(QMainWindow):
                                            "enregistré automatiquement à chaque modification)")
         self.close_action = self._action("&Fermer le projet", self.close_project, QKeySequence.StandardKey.Close,
                                          "Revenir à l'écran d'accueil")
+        self.report_action = self._action("&Rapport au conseil (PDF)…", self.print_report,
+                                          QKeySequence.StandardKey.Print, "Créer le rapport pour les élus, le comité "
+                                          "de direction et le comité social territorial", sp.SP_FileDialogContentsView)
+        self.report_action.setIconText("Rapport")
+        self.export_action = self._action("E&xporter le classeur Excel…", self.export_workbook, "Ctrl+E",
+                                          "Enregistrer les résultats dans un classeur Excel")
         self.quit_action = self._action("&Quitter", self.close, QKeySequence.StandardKey.Quit)
         self.undo_action = self._action("&Annuler", self.undo, QKeySequence.StandardKey.Undo,
                                         "Annuler la dernière modification", sp.SP_ArrowBack)
@@ -243,7 +248,7 @@ class MainWindow(QMainWindow):
         self.history_action.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_FileDialogDetailedView))
         self.history_action.setToolTip("Afficher ou masquer l'historique des modifications (Ctrl+H)")
         for action in (self.new_action, self.open_action, None, self.undo_action, self.redo_action,
-                       self.history_action):
+                       self.history_action, None, self.report_action):
             if action is None:
                 toolbar.addSeparator()
             else:
@@ -261,6 +266,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.demo_action)
         file_menu.addSeparator()
         file_menu.addAction(self.save_as_action)
+        file_menu.addAction(self.report_action)
+        file_menu.addAction(self.export_action)
         file_menu.addAction(self.close_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -326,11 +333,28 @@ class MainWindow(QMainWindow):
         self.start_import(None)
 
     def start_import(self, path: Path | None = None) -> None:
-        """The import wizard's entry point (« Nouvelle cartographie », Ctrl+N, a staffing file dropped)."""
-        text = IMPORT_NOT_READY
-        if path is not None:
-            text = f"Fichier reçu : « {path.name} ».\n\n" + text
-        dialogs.inform(self, "Nouvelle cartographie", text)
+        """The import wizard's entry point (« Nouvelle cartographie », Ctrl+N, a staffing file dropped): window-modal,
+        never blocking; the project it writes is opened here (and so added to the recent files)."""
+        wizard = self.import_wizard
+        if wizard is not None:  # already open: bring it forward, with the dropped file if any
+            if path is not None and wizard.currentPage() is wizard.file_page:
+                wizard.file_page.use(path)
+            wizard.raise_()
+            wizard.activateWindow()
+            return
+        wizard = ImportWizard(self, self.settings, self.ref, path=path, current_project=self.project_path)
+        wizard.project_written.connect(self._imported)
+        wizard.finished.connect(self._import_closed)
+        self.import_wizard = wizard
+        wizard.open()
+
+    def _imported(self, path: Path) -> None:
+        self.open_project(path)
+
+    def _import_closed(self, _result: int) -> None:
+        wizard, self.import_wizard = self.import_wizard, None
+        if wizard is not None:
+            wizard.deleteLater()
 
     def ask_open(self) -> None:
         start = self.settings.last_folder or str(Path.home())
@@ -569,8 +593,8 @@ class MainWindow(QMainWindow):
     def _update_state(self) -> None:
         document = self.document
         has = document is not None
-        for action in (self.save_as_action, self.close_action, self.find_action, *self.view_actions,
-                       *self.index_actions.values()):
+        for action in (self.save_as_action, self.close_action, self.find_action, self.report_action,
+                       self.export_action, *self.view_actions, *self.index_actions.values()):
             action.setEnabled(has)
         self.nav.setEnabled(has)
         self._update_undo()
@@ -595,6 +619,16 @@ class MainWindow(QMainWindow):
         view = self.current_view()
         if view is not None and self.document is not None:
             view.focus_search()
+
+    def print_report(self) -> Task | None:
+        from cartographie_desktop.gui import report_dialog
+
+        return report_dialog.print_report(self)
+
+    def export_workbook(self) -> Task | None:
+        from cartographie_desktop.gui import report_dialog
+
+        return report_dialog.export_workbook(self)
 
     def show_method(self, *_args: object) -> None:
         dialogs.exec_dialog(MethodDialog(self))
@@ -641,6 +675,8 @@ class MainWindow(QMainWindow):
     # -- closing -----------------------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.import_wizard is not None:
+            self.import_wizard.reject()
         if self.loading is not None and self.loading.running:
             self.loading.cancel()
         if self.remember:

@@ -5,15 +5,18 @@ Tests pass a QSettings on a temporary INI file, so they never read or write the 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
 from cartographie_desktop.core.model import DEFAULT_PRIVACY_K
+from cartographie_desktop.core.text import fold
 
 ORGANIZATION = "Cartographie IA"
 APPLICATION = "Cartographie IA des métiers"
 MAX_RECENT = 8
+MAX_COLUMN_MODELS = 12
 
 
 class Settings:
@@ -97,6 +100,34 @@ class Settings:
         self._s.setValue("files/last_folder", str(value))
 
     @property
+    def last_staffing_folder(self) -> str:
+        """Where the import wizard last found a staffing table (set only when an import is finished)."""
+        return self._str("import/last_folder")
+
+    @last_staffing_folder.setter
+    def last_staffing_folder(self, value: str | Path) -> None:
+        self._s.setValue("import/last_folder", str(value))
+
+    @property
+    def column_models(self) -> list[dict]:
+        """Saved column models (`io.staffing.mapping_to_json` plus `source` and `saved`), the latest first."""
+        try:
+            data = json.loads(self._str("import/column_models") or "[]")
+        except ValueError:
+            return []
+        if not isinstance(data, list):
+            return []
+        return [model for model in data if isinstance(model, dict) and isinstance(model.get("columns"), list)]
+
+    def save_column_model(self, model: dict) -> None:
+        """Keep `model` first; a model for the same set of column headers is replaced, not duplicated."""
+        def headers(item: dict) -> frozenset[str]:
+            return frozenset(fold(str(c.get("header", ""))) for c in item.get("columns", []) if isinstance(c, dict))
+
+        kept = [m for m in self.column_models if headers(m) != headers(model)]
+        self._s.setValue("import/column_models", json.dumps([model, *kept][:MAX_COLUMN_MODELS], ensure_ascii=False))
+
+    @property
     def geometry(self) -> QByteArray | None:
         value = self._s.value("window/geometry")
         return value if isinstance(value, QByteArray) and not value.isEmpty() else None
@@ -122,3 +153,32 @@ class Settings:
     @demo_fingerprint.setter
     def demo_fingerprint(self, value: str) -> None:
         self._s.setValue("demo/fingerprint", value)
+
+    # -- the council report (gui/report_dialog.py) --------------------------------------------------------------
+
+    @property
+    def report_author(self) -> str:
+        """The author line of the report's cover (« Direction générale des services »)."""
+        return self._str("report/author")
+
+    @report_author.setter
+    def report_author(self, value: str) -> None:
+        self._s.setValue("report/author", " ".join((value or "").split()))
+
+    @property
+    def report_logo(self) -> str:
+        """The image printed on the report's cover, if the user chose one."""
+        return self._str("report/logo")
+
+    @report_logo.setter
+    def report_logo(self, value: str | Path) -> None:
+        self._s.setValue("report/logo", str(value or ""))
+
+    @property
+    def report_chapters(self) -> list[str]:
+        """The chapters ticked the last time (all when never chosen)."""
+        return self._list("report/chapters")
+
+    @report_chapters.setter
+    def report_chapters(self, value: list[str]) -> None:
+        self._s.setValue("report/chapters", list(value))

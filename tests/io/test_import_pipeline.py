@@ -42,10 +42,19 @@ def imported(tmp_path_factory):
     return path, report
 
 
+def _workbook_content(path):
+    """What a reader sees: every cell's value, merged ranges, hidden columns (the bytes depend on the XML writer)."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    return [(ws.title, [[c.value for c in row] for row in ws.iter_rows()], sorted(map(str, ws.merged_cells.ranges)),
+             sorted(k for k, d in ws.column_dimensions.items() if d.hidden)) for ws in wb.worksheets]
+
+
 def test_demo_file_is_the_one_the_script_builds(demo, tmp_path):
     rows = demo.people()
     demo.write_xlsx(tmp_path / "rebuilt.xlsx", rows)
-    assert (tmp_path / "rebuilt.xlsx").read_bytes() == DEMO_XLSX.read_bytes(), "run scripts/build_demo.py"
+    assert _workbook_content(tmp_path / "rebuilt.xlsx") == _workbook_content(DEMO_XLSX), "run scripts/build_demo.py"
 
 
 def test_demo_import_posts_fte_and_accounting(imported, demo):
@@ -158,3 +167,26 @@ def test_shipped_demo_project_is_up_to_date(tmp_path, demo):
     assert rebuilt.workshops == shipped.workshops
     assert (rebuilt.commune, rebuilt.year, rebuilt.source_name) == (shipped.commune, shipped.year,
                                                                       shipped.source_name)
+
+
+STAFFING = ROOT / "tests" / "data" / "staffing"
+
+
+def test_title_merged_across_the_sheet_gives_the_commune(tmp_path):
+    """« COMMUNE DE SAINT-EXEMPLE » merged over ten cells is one title, not ten (the commune was lost)."""
+    prepared = importer.prepare(STAFFING / "mairie_titre_fusion.xlsx", ref=referentiel.load())
+    assert (prepared.project.commune, prepared.project.year) == ("Saint-Exemple", 2025)
+
+
+def test_year_from_the_file_name_when_no_title_block(tmp_path):
+    prepared = importer.prepare(STAFFING / "paie_2024.csv", ref=referentiel.load())
+    assert prepared.project.year == 2024
+    assert importer.prepare(STAFFING / "paie_2024.csv", ref=referentiel.load(), year=2023).project.year == 2023
+
+
+def test_prepared_import_keeps_every_issue_for_the_wizard():
+    prepared = importer.prepare(STAFFING / "paie_2024.csv", ref=referentiel.load())
+    kinds = [issue.kind for issue in prepared.issues]
+    assert kinds.count("set_aside") == len(prepared.report.set_aside) == 3
+    assert any(issue.kind == "value" and issue.column == "Période" and issue.value == "Décembre"
+               for issue in prepared.issues)
