@@ -500,8 +500,12 @@ def _read(conn: sqlite3.Connection) -> tuple[Project, dict[int, dict[str, str]]]
         project.decisions[decision.key] = decision
     where = "fiches d'atelier"
     try:
-        project.workshops = [workshop_load(_json(data, where, dict))
-                             for (data,) in conn.execute("SELECT data FROM workshops ORDER BY position")]
+        project.workshops = []
+        for key, data in conn.execute("SELECT id, data FROM workshops ORDER BY position"):
+            item = workshop_load(_json(data, where, dict))
+            if workshop_dump(item)[0] != key:  # the document's id is the row's: a project must save as it loads
+                raise _Bad(where)
+            project.workshops.append(item)
     except _Bad:
         raise
     except ValueError as exc:  # the codec's own checks, in French (WorkshopDataError is a ValueError)

@@ -298,6 +298,9 @@ HAND_EDITS = {
     "a score out of range": ("UPDATE decisions SET value = 1e308;", "données illisibles.*decisions"),
     "an added activity without a score": ("UPDATE decisions SET value = NULL;", "données illisibles.*decisions"),
     "a million FTE on a line": ("UPDATE posts SET fte = 1e7 WHERE id = 1;", "données illisibles.*posts"),
+    # Found by scripts/fuzz_readers.py: two sheets with one id opened, then no workshop edit could be saved.
+    "a workshop's id changed in its document": ("UPDATE workshops SET data = json_set(data, '$.id', 'autre');",
+                                                "données illisibles.*atelier"),
     "the column mapping not a mapping": ("UPDATE meta SET value = '[1, 2]' WHERE key = 'mapping';",
                                          "correspondance des colonnes"),
     "an assignment to no post": ("INSERT INTO post_jobs (post_id, job_code) VALUES (999, 'ACC-01');",
