@@ -414,6 +414,27 @@ def test_training_plan_export(view, opened, qtbot, monkeypatch, tmp_path):
     assert table["A2"].value == "Agent d'accueil"
 
 
+@pytest.mark.parametrize(("choice", "pages", "words"), [("ALL", 2, "Assistant"), ("BLANK_JOB", 1, "M = maintenue")])
+def test_a4_sheet_export(view, qtbot, answer_dialogs, monkeypatch, tmp_path, choice, pages, words):
+    from pypdf import PdfReader
+
+    path = tmp_path / "fiches.pdf"
+
+    def choose(dialog):
+        dialog.group.button(getattr(dialog, choice)).setChecked(True)
+        return True
+
+    answer_dialogs(choose)
+    monkeypatch.setattr(dialogs, "ask_save_file", lambda *_args: path)
+    with qtbot.waitSignal(view.task_finished, timeout=30_000):
+        view.export_sheet_pdf()
+    reader = PdfReader(str(path))
+    assert len(reader.pages) == pages
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "Agent d'accueil" in text
+    assert words in text
+
+
 # --- the workshop mode ---------------------------------------------------------------------------------------------
 
 
