@@ -41,6 +41,16 @@ from cartographie_desktop.io.workshop_kit import KitChange, KitImport
 Index = QModelIndex | QPersistentModelIndex
 
 
+def button_box(dialog: QDialog, ok_text: str, on_ok) -> QDialogButtonBox:
+    """« <ok_text> » and « Annuler », with their keyboard letters."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("A&nnuler")
+    buttons.accepted.connect(on_ok)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
 def job_choices(document: ProjectDocument) -> list[tuple[str, str]]:
     """(code, label) of the jobs a sheet can be made for: the commune's own first, most exposed first, then the rest
     of the référentiel in alphabetical order."""
@@ -163,11 +173,7 @@ class KitPrepareDialog(QDialog):
         self.error = QLabel()
         self.error.setStyleSheet("color: #B00020;")
         self.error.hide()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Choisir où l'enregistrer…")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("A&nnuler")
-        buttons.accepted.connect(self.try_accept)
-        buttons.rejected.connect(self.reject)
+        buttons = button_box(self, "&Choisir où l'enregistrer…", self.try_accept)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(QLabel("Fiches à mettre dans le kit :"))
@@ -225,7 +231,11 @@ class KitChangesModel(_TableModel):
         if role == Qt.ItemDataRole.CheckStateRole and column == self.APPLY:
             return Qt.CheckState.Checked if change.key in self.ticked else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.DisplayRole:
-            section = ws.SECTIONS[change.section].label if change.section in ws.SECTIONS else "Champ de la fiche"
+            if change.section in ws.SECTIONS:
+                section = ws.SECTIONS[change.section].label
+            else:  # a field of the sheet, named in the description (« … Impact estimé par le groupe : … »)
+                section = next((label for label in ws.FIELD_LABELS.values() if f"{label} : " in change.description),
+                               "Champ de la fiche")
             kind = change.kind + (" — conflit" if change.conflict else "")
             return ("", change.sheet_label, section, kind, change.before or "—", change.after or "—")[column]
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -286,11 +296,7 @@ class KitImportDialog(QDialog):
         untick = QPushButton("Tout &décocher")
         tick.clicked.connect(lambda: self.model.tick_all(True))
         untick.clicked.connect(lambda: self.model.tick_all(False))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Appliquer les modifications cochées")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("A&nnuler")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = button_box(self, "&Appliquer les modifications cochées", self.accept)
         row = QHBoxLayout()
         row.addWidget(tick)
         row.addWidget(untick)
@@ -347,11 +353,7 @@ class SheetPdfDialog(QDialog):
             layout.addWidget(button)
         first = next(value for value, _text, enabled in options if enabled)
         self.group.button(first).setChecked(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Choisir où l'enregistrer…")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("A&nnuler")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = button_box(self, "&Choisir où l'enregistrer…", self.accept)
         layout.addWidget(buttons)
 
     def choice(self) -> int:

@@ -918,7 +918,8 @@ class SheetForm(QWidget):
         self.band_chip.setText(f" {band_words(band)} ")
         self.band_chip.setStyleSheet(f"background: {BAND_COLOURS[band]}; color: {BAND_TEXT_COLOURS[band]};"
                                      " border-radius: 3px; font-weight: bold;")
-        self.retained_note.setText(f"retenu : {comparison.retained}{NNBSP}%" if comparison.has_retained
+        retained = "retenu" if self.projected else "score retenu"
+        self.retained_note.setText(f"{retained} : {comparison.retained}{NNBSP}%" if comparison.has_retained
                                    else "")
         self.gap.setText(comparison.sentence)
         self.gap.setProperty("differs", comparison.differs)

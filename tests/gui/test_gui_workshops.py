@@ -248,7 +248,7 @@ def test_apply_proposed_decisions_then_undo(view, opened, ref):
     assert decision.reason == "Atelier n° 1 du 12/03/2026 : l'accueil physique reste humain"
     assert after.retained.mean < before.retained.mean  # the retained score changed
     assert after.technical.mean != before.technical.mean  # the score changed by the group too
-    assert view.form.retained_note.text().startswith("retenu : ")
+    assert view.form.retained_note.text().startswith("score retenu : ")
     applied = view.form.models["proposals"]
     assert applied.data(applied.index(0, 4)) == "appliquée"
     assert not view.form.apply_button.isEnabled()
@@ -368,11 +368,14 @@ def test_kit_conflicts_start_unticked(view, opened, qtbot, answer_dialogs, monke
     def review(dialog):
         seen["conflicts"] = [c.conflict for c in dialog.found.changes]
         seen["ticked"] = dialog.accepted_keys()
+        seen["what"] = [dialog.model.data(dialog.model.index(0, column)) for column in range(1, 6)]
         return True
 
     answer_dialogs(review)
     import_kit(view, qtbot, monkeypatch, kit_path)
-    assert seen == {"conflicts": [True], "ticked": set()}
+    assert seen == {"conflicts": [True], "ticked": set(),
+                    "what": ["Agent d'accueil (Atelier n° 1 du 12/03/2026)", "Impact estimé par le groupe",
+                             "modification — conflit", "70\u202f%", "40\u202f%"]}
     assert saved(opened).impact == ws.Impact(70, 70)  # nothing overwritten without asking
 
 
@@ -528,3 +531,26 @@ def test_timer_counts_down_pauses_and_resets(qtbot):
     assert timer.display.text() == "01:00"
     assert clock_text(3725) == "1:02:05"
     assert clock_text(0.2) == "00:01"
+
+
+def test_an_error_in_workshop_mode_shows_over_the_mode(view, opened, qtbot, monkeypatch):
+    """A save that fails (disk full, file gone) is explained over the projected screen, not behind it."""
+    from cartographie_desktop.gui import errors
+    from cartographie_desktop.io.store import StoreError
+
+    mode = open_mode(view, qtbot)
+    parents = []
+
+    def present(dialog):
+        parents.append((dialog.parentWidget(), dialog.message))
+        dialog.deleteLater()
+
+    def refuse(_command):
+        raise StoreError("Le projet n'a pas pu être enregistré : disque plein.")
+
+    monkeypatch.setattr(errors, "present", present)
+    monkeypatch.setattr(opened.document.session, "execute", refuse)
+    assert not mode.form.add_line("risks", 0, {"text": "Isolement"})
+    assert parents == [(mode, "Le projet n'a pas pu être enregistré : disque plein.")]
+    assert texts(saved(opened), "risks") == []
+    mode.leave()

@@ -392,6 +392,9 @@ class WorkshopsView(View):
             return Path(self.settings.last_folder)
         return path.parent if path else Path.home()
 
+    def _ask_save(self, title: str, name: str, file_filter: str, suffix: str) -> Path | None:
+        return dialogs.ask_save_file(self, title, str(self._start_folder() / name), file_filter, suffix)
+
     def prepare_kit(self, *_args: object) -> None:
         from cartographie_desktop.gui.workshop_dialogs import KitPrepareDialog
 
@@ -403,8 +406,7 @@ class WorkshopsView(View):
             return
         ids, group = dialog.chosen(), dialog.group.text().strip()
         name = f"Kit atelier - {safe_name(group or document.commune)}.xlsx"
-        path = dialogs.ask_save_file(self, "Enregistrer le kit d'atelier", str(self._start_folder() / name),
-                                     XLSX_FILTER, ".xlsx")
+        path = self._ask_save("Enregistrer le kit d'atelier", name, XLSX_FILTER, ".xlsx")
         if path is None:
             return
         project, ref = snapshot(document.project), document.ref
@@ -488,8 +490,7 @@ class WorkshopsView(View):
         if document is None or not self.form.commit_pending():
             return
         name = f"Plan de formation - ateliers - {safe_name(document.commune)}.xlsx"
-        path = dialogs.ask_save_file(self, "Enregistrer le plan de formation", str(self._start_folder() / name),
-                                     XLSX_FILTER, ".xlsx")
+        path = self._ask_save("Enregistrer le plan de formation", name, XLSX_FILTER, ".xlsx")
         if path is None:
             return
         project, ref = snapshot(document.project), document.ref
@@ -528,8 +529,7 @@ class WorkshopsView(View):
             ids, blank, name = [], sheet.job, f"Fiche atelier vierge - {job_label}"
         else:
             ids, blank, name = [], "", "Fiche atelier vierge"
-        path = dialogs.ask_save_file(self, "Enregistrer la fiche d'atelier (PDF)",
-                                     str(self._start_folder() / f"{safe_name(name)}.pdf"), PDF_FILTER, ".pdf")
+        path = self._ask_save("Enregistrer la fiche d'atelier (PDF)", f"{safe_name(name)}.pdf", PDF_FILTER, ".pdf")
         if path is None:
             return
         project, ref, index = snapshot(document.project), document.ref, document.index
