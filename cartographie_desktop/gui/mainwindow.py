@@ -19,6 +19,7 @@ from PySide6.QtGui import (
     QKeySequence,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QFrame,
     QHBoxLayout,
@@ -304,7 +305,9 @@ class MainWindow(QMainWindow):
     # -- ViewHost ----------------------------------------------------------------------------------------------
 
     def show_error(self, message: str, detail: str = "") -> None:
-        errors.show_error(self, message, detail)
+        # Over the window in use: the full-screen workshop mode would hide a message shown over this one.
+        active = QApplication.activeWindow()
+        errors.show_error(active if active is not None and active.isVisible() else self, message, detail)
 
     def project_path(self) -> Path | None:
         return self.document.path if self.document else None

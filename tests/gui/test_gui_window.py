@@ -49,7 +49,8 @@ def test_standard_shortcuts(window):
     assert window.undo_action.shortcut() == QKeySequence("Ctrl+Z")
     assert QKeySequence("Ctrl+Y") in window.redo_action.shortcuts()
     assert window.find_action.shortcut() == QKeySequence("Ctrl+F")
-    assert [a.shortcut().toString() for a in window.view_actions] == ["Ctrl+1", "Ctrl+2", "Ctrl+3", "Ctrl+4"]
+    assert [a.shortcut().toString() for a in window.view_actions] == ["Ctrl+1", "Ctrl+2", "Ctrl+3", "Ctrl+4",
+                                                                        "Ctrl+5"]
     menus = [a.text() for a in window.menuBar().actions()]
     assert menus == ["&Fichier", "É&dition", "&Affichage", "Ai&de"]
 
