@@ -123,8 +123,14 @@ EDITED = ("Le projet « {name} » contient des données illisibles ({where}) : i
 BUSY_CODES = {getattr(sqlite3, "SQLITE_BUSY", 5), getattr(sqlite3, "SQLITE_LOCKED", 6)}
 
 
-def _busy(exc: sqlite3.Error) -> bool:
-    return getattr(exc, "sqlite_errorcode", None) in BUSY_CODES or "locked" in str(exc)
+# What SQLite raises on a damaged file: sqlite3 itself fails to decode an error message quoting damaged schema text
+# as UTF-8 (found by scripts/fuzz_readers.py: a UnicodeDecodeError from `PRAGMA page_count`).
+DAMAGE = (sqlite3.DatabaseError, UnicodeDecodeError)
+
+
+def _busy(exc: BaseException) -> bool:
+    return isinstance(exc, sqlite3.Error) and (getattr(exc, "sqlite_errorcode", None) in BUSY_CODES
+                                               or "locked" in str(exc))
 
 
 def _busy_error(name: str) -> StoreError:
@@ -319,7 +325,7 @@ def _check(conn: sqlite3.Connection, path: Path) -> None:
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-    except sqlite3.DatabaseError as exc:
+    except DAMAGE as exc:
         if _busy(exc):
             raise _busy_error(name) from exc
         raise NotAProjectError(
@@ -351,8 +357,8 @@ def _check(conn: sqlite3.Connection, path: Path) -> None:
                     raise CorruptProjectError(EDITED.format(name=name, where=f"table « {table} » incomplète"))
             if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
                 raise CorruptProjectError(EDITED.format(name=name, where="références entre tables incohérentes"))
-    except (sqlite3.DatabaseError, OSError) as exc:
-        if isinstance(exc, sqlite3.DatabaseError) and _busy(exc):
+    except (*DAMAGE, OSError) as exc:
+        if _busy(exc):
             raise _busy_error(name) from exc
         raise CorruptProjectError(DAMAGED.format(name=name)) from exc
     if result != [("ok",)]:
@@ -578,7 +584,7 @@ class ProjectStore:
             _check(conn, path)
             if not read_only:
                 _configure_for_writing(conn)
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, UnicodeDecodeError) as exc:
             conn.close()
             if _busy(exc):
                 raise _busy_error(path.name) from exc

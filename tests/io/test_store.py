@@ -345,3 +345,18 @@ def test_a_file_cut_one_byte_short_is_refused_not_read_with_a_zero(tmp_path):
         for read_only in (True, False):
             with pytest.raises(store.CorruptProjectError, match="incomplet"):
                 store.open_project(path, read_only=read_only)
+
+
+def test_damaged_schema_text_is_a_damaged_project(tmp_path):
+    """Found by scripts/fuzz_readers.py: sqlite3 failed to decode its own error message quoting the damaged schema,
+    and a UnicodeDecodeError escaped the opener."""
+    path = tmp_path / "p.carto"
+    ProjectStore.create(path, sample_project()).close()
+    data = bytearray(path.read_bytes())
+    at = data.find(b"filiere TEXT NOT NULL")
+    assert at > 0
+    data[at + 21: at + 117] = b"\xff" * 96  # the columns up to `sexe` overwritten, as the fuzzer did
+    path.write_bytes(bytes(data))
+    for read_only in (True, False):
+        with pytest.raises(store.CorruptProjectError, match="endommagé"):
+            store.open_project(path, read_only=read_only)
