@@ -52,6 +52,12 @@ class FrenchArgumentParser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"Erreur : {message}\n")
 
 
+def _add_version(parser: argparse.ArgumentParser) -> None:
+    # Python 3.11's version action takes its English help as a default argument, out of reach of `argparse._`.
+    parser.add_argument("--version", action="version", version=f"cartographie {__version__}",
+                        help="afficher la version du programme et quitter")
+
+
 def _add_index(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--index", choices=("2023", "2025"), default=None,
                         help="version de l'indice OIT (défaut : celle du projet, sinon 2025)")
@@ -65,8 +71,11 @@ def _add_project(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = FrenchArgumentParser(
-        prog="cartographie", description="Cartographie des métiers concernés par l'IA générative.")
-    parser.add_argument("--version", action="version", version=f"cartographie {__version__}")
+        prog="cartographie", description="Cartographie des métiers concernés par l'IA générative.",
+        epilog="Sans commande, le programme ouvre sa fenêtre : « cartographie --demo » (la commune exemple), "
+               "« cartographie PROJET.carto » ou « cartographie EFFECTIFS.xlsx » (l'assistant d'import) ; "
+               "« cartographie --demo --help » pour ses options.")
+    _add_version(parser)
     sub = parser.add_subparsers(dest="command", parser_class=FrenchArgumentParser)
 
     p = sub.add_parser("referentiel", help="les métiers du référentiel, leurs activités et leurs scores")
@@ -131,11 +140,12 @@ def _add_k(parser: argparse.ArgumentParser) -> None:
 
 def build_gui_parser() -> argparse.ArgumentParser:
     parser = FrenchArgumentParser(prog="cartographie", description="Ouvre la fenêtre de Cartographie IA des métiers.")
-    parser.add_argument("--version", action="version", version=f"cartographie {__version__}")
-    parser.add_argument("project", nargs="?", type=Path, help="projet .carto ou fichier d'effectifs à ouvrir")
+    _add_version(parser)
+    parser.add_argument("project", nargs="?", type=Path, metavar="FICHIER",
+                        help="projet .carto ou fichier d'effectifs à ouvrir")
     parser.add_argument("--demo", action="store_true", help="ouvrir la commune exemple")
-    parser.add_argument("--screenshot", type=Path, help="enregistrer une capture PNG de la fenêtre puis quitter")
-    parser.add_argument("--view", default=None,
+    parser.add_argument("--screenshot", type=Path, metavar="CAPTURE.png", help="enregistrer une capture PNG de la fenêtre puis quitter")
+    parser.add_argument("--view", default=None, metavar="VUE",
                         help="vue à capturer (metiers, agents, synthese, decisions, ateliers, atelier-mode, detail…)")
     parser.add_argument("--size", type=_screen_size, default=None, metavar="LxH",
                         help="taille de la capture en pixels, par exemple 1920x1080 (défaut : 1366x768)")

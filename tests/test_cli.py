@@ -29,12 +29,21 @@ def test_usage_errors_are_french(argv, expected, capsys):
     assert "Traceback" not in err
 
 
-def test_help_is_french(capsys):
+@pytest.mark.parametrize("argv", [["referentiel", "-h"], ["--demo", "--help"]])
+def test_help_is_french(argv, capsys):
     with pytest.raises(SystemExit):
-        cli.main(["referentiel", "-h"])
+        cli.main(argv)
     out = capsys.readouterr().out
     assert "afficher cette aide et quitter" in out
     assert "show this help" not in out
+
+
+def test_top_level_help_names_the_window_and_has_no_english(capsys):
+    assert cli.main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert "afficher la version du programme et quitter" in out
+    assert "cartographie --demo" in out  # the window is reached without a command: say so
+    assert "show program" not in out
 
 
 def test_version(capsys):
