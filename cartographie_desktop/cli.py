@@ -144,7 +144,8 @@ def build_gui_parser() -> argparse.ArgumentParser:
     parser.add_argument("project", nargs="?", type=Path, metavar="FICHIER",
                         help="projet .carto ou fichier d'effectifs à ouvrir")
     parser.add_argument("--demo", action="store_true", help="ouvrir la commune exemple")
-    parser.add_argument("--screenshot", type=Path, metavar="CAPTURE.png", help="enregistrer une capture PNG de la fenêtre puis quitter")
+    parser.add_argument("--screenshot", type=Path, metavar="CAPTURE.png",
+                        help="enregistrer une capture PNG de la fenêtre puis quitter")
     parser.add_argument("--view", default=None, metavar="VUE",
                         help="vue à capturer (metiers, agents, synthese, decisions, ateliers, atelier-mode, detail…)")
     parser.add_argument("--size", type=_screen_size, default=None, metavar="LxH",
