@@ -6,9 +6,16 @@ PyInstaller bundle place them inside the package as `_data` and `_resources`. Ne
 
 from __future__ import annotations
 
+import os
+import sys
 from functools import cache
 from importlib import resources
 from pathlib import Path
+
+# Qt names the user's folders after these (gui/settings.py sets them on the QApplication); repeated here so that
+# headless commands and the frozen program's start-up find the same folders without importing Qt.
+ORGANIZATION_DIR = "Cartographie IA"
+APPLICATION_DIR = "Cartographie IA des métiers"
 
 
 def _locate(bundled: str, top_level: str) -> Path:
@@ -29,3 +36,19 @@ def data_dir() -> Path:
 def resources_dir() -> Path:
     """Icons, fonts and Qt translations."""
     return _locate("_resources", "resources")
+
+
+def user_cache_dir() -> Path:
+    """The user's cache folder for the program: the folder Qt's `QStandardPaths.CacheLocation` names, without Qt.
+
+    The frozen program keeps matplotlib's font cache there (scripts/pyinstaller/rthook_user_folders.py).
+    """
+    if sys.platform == "win32":
+        local = os.environ.get("LOCALAPPDATA")
+        base = Path(local) if local else Path.home() / "AppData" / "Local"
+        return base / ORGANIZATION_DIR / APPLICATION_DIR / "cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / ORGANIZATION_DIR / APPLICATION_DIR
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
+    return base / ORGANIZATION_DIR / APPLICATION_DIR
