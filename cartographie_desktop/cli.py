@@ -22,6 +22,30 @@ class UserError(Exception):
     """A problem the user can fix (file unreadable, project missing…): one French line, exit code 2."""
 
 
+# argparse's own messages, in French: argparse looks them up through its module-level `_` (gettext) at run time.
+_ARGPARSE_FR = {
+    "usage: ": "usage : ",
+    "positional arguments": "arguments",
+    "options": "options",
+    "show this help message and exit": "afficher cette aide et quitter",
+    "show program's version number and exit": "afficher la version du programme et quitter",
+    "the following arguments are required: %s": "arguments obligatoires manquants : %s",
+    "unrecognized arguments: %s": "arguments non reconnus : %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "choix invalide : %(value)r (choisir parmi %(choices)s)",
+    "expected one argument": "une valeur est attendue",
+    "expected at least one argument": "au moins une valeur est attendue",
+    "expected at most one argument": "au plus une valeur est attendue",
+    "one of the arguments %s is required": "l'un des arguments %s est obligatoire",
+    "not allowed with argument %s": "incompatible avec l'argument %s",
+    "ambiguous option: %(option)s could match %(matches)s": "option ambiguë : %(option)s peut désigner %(matches)s",
+    "invalid %(type)s value: %(value)r": "valeur invalide (%(type)s) : %(value)r",
+    "argument %(argument_name)s: %(message)s": "argument %(argument_name)s : %(message)s",
+    "unknown parser %(parser_name)r (choices: %(choices)s)": "commande inconnue %(parser_name)r (choix : %(choices)s)",
+    "ignored explicit argument %r": "valeur ignorée %r",
+}
+argparse._ = lambda message: _ARGPARSE_FR.get(message, message)
+
+
 class FrenchArgumentParser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # argparse's own messages stay short; ours say what to do
         self.print_usage(sys.stderr)
@@ -35,7 +59,7 @@ def _add_index(parser: argparse.ArgumentParser) -> None:
 
 def _add_project(parser: argparse.ArgumentParser) -> None:
     group = parser.add_mutually_exclusive_group(required=True)
-    group.add_argument("project", nargs="?", type=Path, help="fichier de projet .carto")
+    group.add_argument("project", nargs="?", type=Path, metavar="PROJET.carto", help="fichier de projet .carto")
     group.add_argument("--demo", action="store_true", help="la commune exemple livrée avec le programme")
 
 
@@ -46,21 +70,24 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", parser_class=FrenchArgumentParser)
 
     p = sub.add_parser("referentiel", help="les métiers du référentiel, leurs activités et leurs scores")
-    p.add_argument("--json", action="store_true", required=True)
+    p.add_argument("--json", action="store_true", required=True, help="résultat en JSON")
     _add_index(p)
 
     p = sub.add_parser("import", help="importer un tableau des effectifs dans un nouveau projet")
-    p.add_argument("file", type=Path, help="tableau des effectifs (xlsx, xls, ods, csv, xml)")
-    p.add_argument("-o", "--output", type=Path, required=True, help="projet .carto à créer")
-    p.add_argument("--sheet", default=None, help="feuille à lire (défaut : celle qui contient le tableau)")
-    p.add_argument("--commune", default=None, help="nom de la commune (défaut : lu dans l'en-tête du fichier)")
-    p.add_argument("--year", type=int, default=None, help="année du tableau (défaut : lue dans le fichier)")
+    p.add_argument("file", type=Path, metavar="FICHIER", help="tableau des effectifs (xlsx, xls, ods, csv, xml)")
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="PROJET.carto", help="projet .carto à créer")
+    p.add_argument("--sheet", default=None, metavar="FEUILLE",
+                   help="feuille à lire (défaut : celle qui contient le tableau)")
+    p.add_argument("--commune", default=None, metavar="NOM",
+                   help="nom de la commune (défaut : lu dans l'en-tête du fichier)")
+    p.add_argument("--year", type=int, default=None, metavar="ANNÉE",
+                   help="année du tableau (défaut : lue dans le fichier)")
     p.add_argument("--force", action="store_true", help="remplacer le projet s'il existe déjà")
     p.add_argument("--json", action="store_true", help="le compte rendu en JSON")
 
     p = sub.add_parser("summary", help="les résultats d'un projet")
     _add_project(p)
-    p.add_argument("--json", action="store_true", required=True)
+    p.add_argument("--json", action="store_true", required=True, help="résultat en JSON")
     _add_index(p)
 
     return parser
