@@ -139,6 +139,13 @@ def render(window, view: str, path: Path) -> None:
         raise OSError(f"la capture n'a pas pu être enregistrée dans « {path} »")
 
 
+def _headless() -> bool:
+    """No screen to show a window on, and no platform chosen: Linux without X11 or Wayland."""
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return False
+    return sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 def _fail(message: str) -> int:
     sys.stderr.write(f"Erreur : {message}\n")
     return 2
@@ -152,6 +159,8 @@ def run(args: argparse.Namespace, *, referentiel: Referentiel | None = None, set
     if screenshot is not None and view not in screenshot_views():
         return _fail(f"vue inconnue « {view} » (vues possibles : {', '.join(screenshot_views())}).")
 
+    if screenshot is not None and _headless():
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a capture needs no screen (CI, the executable's smoke test)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     setup_application(app)
     previous_presenter = errors.present
