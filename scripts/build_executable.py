@@ -41,7 +41,7 @@ from tests.offline import NetworkAudit  # noqa: E402
 
 NAME = "Cartographie"
 EXCLUSION_GROUPS = ("qt_modules", "qt_plugins", "qt_translations", "mpl_backends", "mpl_data", "dev_tools",
-                    "test_suites", "network", "openssl", "pandas", "pil_plugins", "lxml_extras", "strip")
+                    "test_suites", "network", "openssl", "pandas", "pil_plugins", "lxml_extras", "strip", "gzip_text")
 
 
 def default_out() -> Path:
@@ -68,7 +68,7 @@ def build(out: Path, *, onedir: bool = False, keep: tuple[str, ...] = (), varian
 
 
 def build_naive(out: Path) -> Path:
-    """What a first attempt looks like: `pyinstaller --onefile` with the data, every default left as it is."""
+    """What a first working attempt looks like: `pyinstaller --onefile` with the data, every default left as it is."""
     dist, work = out / "naive" / "dist", out / "naive" / "work"
     sep = ";" if sys.platform == "win32" else ":"
     subprocess.run([
@@ -76,7 +76,8 @@ def build_naive(out: Path) -> Path:
         "--specpath", str(out / "naive"), "--paths", str(ROOT),
         "--add-data", f"{ROOT / 'data'}{sep}cartographie_desktop/_data",
         "--add-data", f"{ROOT / 'resources'}{sep}cartographie_desktop/_resources",
-        "--hidden-import", "matplotlib.backends.backend_svg",  # else the report cannot draw its charts
+        # The least that makes it work: the window's views are imported by name, and so is matplotlib's SVG backend.
+        "--collect-submodules", "cartographie_desktop", "--hidden-import", "matplotlib.backends.backend_svg",
         str(ROOT / "scripts" / "pyinstaller" / "cartographie.py"),
     ], cwd=ROOT, check=True)
     return executable_path(dist, False, "cartographie-naive")
