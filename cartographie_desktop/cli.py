@@ -90,7 +90,43 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", required=True, help="résultat en JSON")
     _add_index(p)
 
+    p = sub.add_parser("report", help="le rapport au conseil (PDF)")
+    _add_project(p)
+    p.add_argument("-o", "--output", type=Path, required=True, help="fichier PDF à écrire")
+    _add_index(p)
+    _add_k(p)
+    p.add_argument("--chapters", default=None,
+                   help="chapitres à inclure, séparés par des virgules (défaut : tous) : "
+                        "synthese,methode,resultats,metiers,ateliers,plan,annexes")
+    p.add_argument("--logo", type=Path, default=None, help="image (PNG ou JPEG) imprimée sur la couverture")
+    p.add_argument("--author", default="", help="ligne d'auteur de la couverture (ex. « Direction générale »)")
+    p.add_argument("--unmatched-titles", action="store_true",
+                   help="lister en annexe les intitulés de poste sans métier (désactivé par défaut : un intitulé "
+                        "saisi à la main peut nommer une personne)")
+
+    p = sub.add_parser("export", help="le classeur des résultats (Excel)")
+    _add_project(p)
+    p.add_argument("-o", "--output", type=Path, required=True, help="fichier .xlsx à écrire")
+    _add_index(p)
+    _add_k(p)
+
     return parser
+
+
+def _k_value(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"« {text} » : le seuil doit être un nombre entier entre 1 et 100")
+    return value
+
+
+def _add_k(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--k", type=_k_value, default=None,
+                        help="seuil de confidentialité : un effectif de moins de k agents est masqué (défaut : celui "
+                             "du projet, 3)")
 
 
 def build_gui_parser() -> argparse.ArgumentParser:
@@ -176,10 +212,50 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _load_referentiel():
+    from cartographie_desktop.core import referentiel
+
+    try:
+        return referentiel.load()
+    except referentiel.ReferentielError as exc:
+        raise UserError(str(exc)) from exc
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from cartographie_desktop.report.options import ReportError, ReportOptions, parse_chapters
+    from cartographie_desktop.report.pdf import build_report
+
+    project = load_project(args)
+    try:
+        options = ReportOptions(
+            chapters=parse_chapters(args.chapters) if args.chapters else ReportOptions().chapters,
+            k=args.k, logo=args.logo, author=args.author, index=args.index, unmatched_titles=args.unmatched_titles)
+        path = build_report(project, _load_referentiel(), args.output, options)
+    except ReportError as exc:
+        raise UserError(str(exc)) from exc
+    sys.stdout.write(f"Rapport enregistré : {path}\n")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from cartographie_desktop.report.excel import build_workbook
+    from cartographie_desktop.report.options import ReportError, ReportOptions
+
+    project = load_project(args)
+    try:
+        path = build_workbook(project, _load_referentiel(), args.output, ReportOptions(k=args.k, index=args.index))
+    except ReportError as exc:
+        raise UserError(str(exc)) from exc
+    sys.stdout.write(f"Classeur enregistré : {path}\n")
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "import": cmd_import,
     "referentiel": cmd_referentiel,
     "summary": cmd_summary,
+    "report": cmd_report,
+    "export": cmd_export,
 }
 
 

@@ -108,7 +108,7 @@ class CommandDialog(QDialog):
         self.buttons.accepted.connect(self.try_accept)
         self.buttons.rejected.connect(self.reject)
         self.author = QLineEdit(settings.author)
-        self.author.setPlaceholderText("Votre nom (figurera dans le rapport)")
+        self.author.setPlaceholderText("Votre fonction, par ex. « DGS » (figurera dans le rapport)")
         self.layout_ = QVBoxLayout(self)
         self.layout_.addLayout(self.form)
         self.layout_.addWidget(self.error)
@@ -391,7 +391,7 @@ class PreferencesDialog(QDialog):
         self.setWindowTitle("Préférences")
         self.settings = settings
         self.author = QLineEdit(settings.author)
-        self.author.setPlaceholderText("Nom écrit sur les décisions de la commune")
+        self.author.setPlaceholderText("Fonction écrite sur les décisions, par ex. « Secrétaire générale »")
         self.k = QSpinBox()
         self.k.setRange(1, 50)
         self.k.setValue(settings.privacy_k)

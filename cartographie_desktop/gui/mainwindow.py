@@ -201,6 +201,12 @@ class MainWindow(QMainWindow):
                                            "enregistré automatiquement à chaque modification)")
         self.close_action = self._action("&Fermer le projet", self.close_project, QKeySequence.StandardKey.Close,
                                          "Revenir à l'écran d'accueil")
+        self.report_action = self._action("&Rapport au conseil (PDF)…", self.print_report,
+                                          QKeySequence.StandardKey.Print, "Créer le rapport pour les élus, le comité "
+                                          "de direction et le comité social territorial", sp.SP_FileDialogContentsView)
+        self.report_action.setIconText("Rapport")
+        self.export_action = self._action("E&xporter le classeur Excel…", self.export_workbook, "Ctrl+E",
+                                          "Enregistrer les résultats dans un classeur Excel")
         self.quit_action = self._action("&Quitter", self.close, QKeySequence.StandardKey.Quit)
         self.undo_action = self._action("&Annuler", self.undo, QKeySequence.StandardKey.Undo,
                                         "Annuler la dernière modification", sp.SP_ArrowBack)
@@ -241,7 +247,7 @@ class MainWindow(QMainWindow):
         self.history_action.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_FileDialogDetailedView))
         self.history_action.setToolTip("Afficher ou masquer l'historique des modifications (Ctrl+H)")
         for action in (self.new_action, self.open_action, None, self.undo_action, self.redo_action,
-                       self.history_action):
+                       self.history_action, None, self.report_action):
             if action is None:
                 toolbar.addSeparator()
             else:
@@ -259,6 +265,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.demo_action)
         file_menu.addSeparator()
         file_menu.addAction(self.save_as_action)
+        file_menu.addAction(self.report_action)
+        file_menu.addAction(self.export_action)
         file_menu.addAction(self.close_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -525,8 +533,8 @@ class MainWindow(QMainWindow):
     def _update_state(self) -> None:
         document = self.document
         has = document is not None
-        for action in (self.save_as_action, self.close_action, self.find_action, *self.view_actions,
-                       *self.index_actions.values()):
+        for action in (self.save_as_action, self.close_action, self.find_action, self.report_action,
+                       self.export_action, *self.view_actions, *self.index_actions.values()):
             action.setEnabled(has)
         self.nav.setEnabled(has)
         self._update_undo()
@@ -551,6 +559,16 @@ class MainWindow(QMainWindow):
         view = self.current_view()
         if view is not None and self.document is not None:
             view.focus_search()
+
+    def print_report(self) -> Task | None:
+        from cartographie_desktop.gui import report_dialog
+
+        return report_dialog.print_report(self)
+
+    def export_workbook(self) -> Task | None:
+        from cartographie_desktop.gui import report_dialog
+
+        return report_dialog.export_workbook(self)
 
     def show_method(self, *_args: object) -> None:
         dialogs.exec_dialog(MethodDialog(self))

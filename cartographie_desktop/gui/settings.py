@@ -122,3 +122,32 @@ class Settings:
     @demo_fingerprint.setter
     def demo_fingerprint(self, value: str) -> None:
         self._s.setValue("demo/fingerprint", value)
+
+    # -- the council report (gui/report_dialog.py) --------------------------------------------------------------
+
+    @property
+    def report_author(self) -> str:
+        """The author line of the report's cover (« Direction générale des services »)."""
+        return self._str("report/author")
+
+    @report_author.setter
+    def report_author(self, value: str) -> None:
+        self._s.setValue("report/author", " ".join((value or "").split()))
+
+    @property
+    def report_logo(self) -> str:
+        """The image printed on the report's cover, if the user chose one."""
+        return self._str("report/logo")
+
+    @report_logo.setter
+    def report_logo(self, value: str | Path) -> None:
+        self._s.setValue("report/logo", str(value or ""))
+
+    @property
+    def report_chapters(self) -> list[str]:
+        """The chapters ticked the last time (all when never chosen)."""
+        return self._list("report/chapters")
+
+    @report_chapters.setter
+    def report_chapters(self, value: list[str]) -> None:
+        self._s.setValue("report/chapters", list(value))

@@ -3,8 +3,9 @@
 Every function takes the aggregates (`core.aggregates.compute`) or the job results and returns a new `Figure` that the
 caller renders where it likes (Qt canvas, SVG, PNG). They follow the band palette (`core.palette`), write the band in
 words in every legend, format numbers the French way, stay legible when projected (fonts ≥ 12 pt at the default
-size), and apply the privacy rule: in a breakdown, a group of fewer than k agents is shown only as « < k », and band
-segments of fewer than k agents inside a group are pooled into one grey « non détaillé » segment. Totals stay exact.
+size), and apply the privacy rule of the report's tables (`report.privacy`): in a breakdown, a group of fewer than k
+agents is shown only as « < k », and band segments of fewer than k agents inside a group — with those one could work
+out by subtraction from the exact totals — are pooled into one hatched « non détaillé » segment. Totals stay exact.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from cartographie_desktop.core.ilo import CATEGORY_2023_LABELS, CATEGORY_2025_LA
 from cartographie_desktop.core.model import FILIERES, SEXES, Index
 from cartographie_desktop.core.palette import BAND_COLOURS, BAND_TEXT_COLOURS, GRID, INK, MUTED
 from cartographie_desktop.core.scoring import BANDS, Band, JobResult
-from cartographie_desktop.core.text import NNBSP, format_number, format_percent, plural
+from cartographie_desktop.core.text import NBSP, NNBSP, format_number, format_percent, plural
+from cartographie_desktop.report.privacy import suppress
 
 FONT_FAMILY = "DejaVu Sans"
 BASE_FONT_SIZE = 12
@@ -89,7 +91,7 @@ def band_legend(fig: Figure, *, pooled_k: int | None = None) -> None:
     handles = [Patch(facecolor=BAND_COLOURS[b], edgecolor=MUTED, linewidth=0.6, label=b.label) for b in BANDS]
     if pooled_k is not None:
         handles.append(Patch(facecolor=POOLED_COLOUR, edgecolor=MUTED, hatch="///", linewidth=0.6,
-                             label=f"bandes de moins de {pooled_k} agents (non détaillées)"))
+                             label=f"non détaillé (moins de {pooled_k} agents, ou déductible)"))
     fig.legend(handles=handles, loc="outside lower center", ncol=4 if pooled_k is None else 3, handlelength=1.4,
                columnspacing=1.2)
 
@@ -176,7 +178,7 @@ def value_label(dimension: str, value: str) -> str:
 
 def group_bars(cells_by_value: Mapping[str, Mapping[Band, Cell]], dimension: str, k: int,
                max_groups: int = MAX_GROUPS) -> list[GroupBar]:
-    """The groups of one dimension, ordered, with small groups and small segments masked (pure, tested)."""
+    """The groups of one dimension, ordered, with small figures hidden as in the tables (pure, tested)."""
     items = [(value, {b: cells[b].agents for b in BANDS}) for value, cells in cells_by_value.items()]
     items = [(v, c) for v, c in items if sum(c.values())]
     if dimension in ("categorie", "sexe"):
@@ -187,15 +189,18 @@ def group_bars(cells_by_value: Mapping[str, Mapping[Band, Cell]], dimension: str
         head, tail = items[:max_groups - 1], items[max_groups - 1:]
         others = {b: sum(c[b] for _, c in tail) for b in BANDS}
         items = [*head, (f"Autres ({len(tail)})", others)]
+    # The same cells as the report's tables are hidden (`report.privacy`): the small ones, and those one could work
+    # out by subtraction from the exact totals.
+    hidden = suppress([[counts[b] for b in BANDS] for _, counts in items], k)
     bars = []
-    for value, counts in items:
+    for r, (value, counts) in enumerate(items):
         total = sum(counts.values())
         label = value if value.startswith("Autres (") else plain(value_label(dimension, value))
-        if total < k:
+        if hidden.totals[r]:
             bars.append(GroupBar(label, total, {}, 0, hidden=True))
             continue
-        shown = {b: n for b, n in counts.items() if n == 0 or n >= k}
-        pooled = sum(n for n in counts.values() if 0 < n < k)
+        shown = {b: counts[b] for c, b in enumerate(BANDS) if not hidden.cells[r][c]}
+        pooled = sum(counts[b] for c, b in enumerate(BANDS) if hidden.cells[r][c])
         bars.append(GroupBar(label, total, shown, pooled, hidden=False))
     return bars
 
@@ -227,9 +232,10 @@ def breakdown(agg: Aggregates, dimension: str, *, k: int = 3, size: tuple[float,
         any_pooled = False
         for y, bar in enumerate(bars):
             if bar.hidden:
-                labels.append(f"{bar.label} (<{NNBSP}{k})")
-                ax.text(0.01, y, f"moins de {k} agents : non détaillé", va="center", ha="left", color=MUTED,
-                        fontsize=BASE_FONT_SIZE - 1, fontstyle="italic")
+                small = bar.total < k
+                labels.append(f"{bar.label} (<{NNBSP}{k})" if small else f"{bar.label} (n.{NBSP}d.)")
+                ax.text(0.01, y, f"moins de {k} agents : non détaillé" if small else "non détaillé", va="center",
+                        ha="left", color=MUTED, fontsize=BASE_FONT_SIZE - 1, fontstyle="italic")
                 continue
             labels.append(f"{bar.label} ({format_number(bar.total)})")
             left = 0.0

@@ -1,0 +1,37 @@
+"""Writing a report or a workbook so that a crash or a cancel never leaves half a file where the user looks."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from cartographie_desktop.report.options import ReportError
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary file beside `path`, renamed over it only when the block succeeds; removed otherwise."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise ReportError(f"« {path.name} » est un dossier : choisissez un nom de fichier.")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix + ".tmp", dir=folder)
+        os.close(fd)
+    except OSError as exc:
+        raise ReportError(f"Impossible d'écrire dans le dossier « {folder} » : {exc.strerror or exc}.") from exc
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        try:
+            os.replace(tmp, path)
+        except OSError as exc:
+            hint = " Le fichier est peut-être ouvert dans un autre programme : fermez-le et recommencez." \
+                if isinstance(exc, PermissionError) else ""
+            raise ReportError(f"Impossible d'enregistrer « {path.name} » : {exc.strerror or exc}.{hint}") from exc
+    finally:
+        tmp.unlink(missing_ok=True)
