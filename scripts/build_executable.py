@@ -41,7 +41,8 @@ from tests.offline import NetworkAudit  # noqa: E402
 
 NAME = "Cartographie"
 EXCLUSION_GROUPS = ("qt_modules", "qt_plugins", "qt_translations", "mpl_backends", "mpl_data", "dev_tools",
-                    "test_suites", "network", "openssl", "pandas", "pil_plugins", "lxml_extras", "strip", "gzip_text")
+                    "test_suites", "network", "openssl", "pandas", "pil_plugins", "lxml_extras", "strip", "gzip_text",
+                    "qt_opengl")
 
 
 def default_out() -> Path:
