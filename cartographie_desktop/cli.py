@@ -135,9 +135,23 @@ def build_gui_parser() -> argparse.ArgumentParser:
     parser.add_argument("project", nargs="?", type=Path, help="projet .carto ou fichier d'effectifs à ouvrir")
     parser.add_argument("--demo", action="store_true", help="ouvrir la commune exemple")
     parser.add_argument("--screenshot", type=Path, help="enregistrer une capture PNG de la fenêtre puis quitter")
-    parser.add_argument("--view", default=None, help="vue à capturer (metiers, agents, synthese, detail…)")
+    parser.add_argument("--view", default=None,
+                        help="vue à capturer (metiers, agents, synthese, decisions, ateliers, atelier-mode, detail…)")
+    parser.add_argument("--size", type=_screen_size, default=None, metavar="LxH",
+                        help="taille de la capture en pixels, par exemple 1920x1080 (défaut : 1366x768)")
     _add_index(parser)
     return parser
+
+
+def _screen_size(text: str) -> tuple[int, int]:
+    """« 1920x1080 » → (1920, 1080), for `--size`."""
+    width, sep, height = text.lower().replace("×", "x").partition("x")
+    if not sep or not width.strip().isdigit() or not height.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"taille illisible « {text} » : écrivez par exemple 1920x1080")
+    size = int(width), int(height)
+    if not (640 <= size[0] <= 7680 and 480 <= size[1] <= 4320):
+        raise argparse.ArgumentTypeError(f"taille hors limites « {text} » (de 640x480 à 7680x4320)")
+    return size
 
 
 def _print_json(data: object) -> None:

@@ -17,7 +17,7 @@ from enum import StrEnum
 from cartographie_desktop.core.ilo import TaskKey, ilo_category, ilo_category_label
 from cartographie_desktop.core.model import Decision, DecisionKind, Index, Project
 from cartographie_desktop.core.referentiel import Job, Referentiel
-from cartographie_desktop.core.text import round2
+from cartographie_desktop.core.text import format_fte, format_score, round2
 
 
 class Band(StrEnum):
@@ -136,6 +136,22 @@ class ActivityResult:
     @property
     def band(self) -> Band:
         return band_for(self.score)
+
+    def decision_marks(self) -> list[str]:
+        """The commune's decisions on this activity, in French words (window and report say the same)."""
+        marks = []
+        if self.custom:
+            marks.append("ajoutée par la commune")
+        if self.excluded:
+            marks.append("non exercée")
+        if self.overridden:
+            marks.append("score modifié" if self.base_score is None
+                         else f"score modifié (référentiel : {format_score(self.base_score)})")
+        if self.kept_human:
+            marks.append("conservée humaine")
+        if self.weight != 1.0:
+            marks.append(f"pondération {format_fte(self.weight)}")
+        return marks
 
 
 @dataclass(frozen=True, slots=True)

@@ -115,14 +115,24 @@ def _stderr_presenter(dialog: errors.ErrorDialog) -> None:
 def screenshot_views() -> list[str]:
     from cartographie_desktop.gui.views import views
 
-    return ["welcome", *[spec.id for spec in views()], "detail"]
+    return ["welcome", *[spec.id for spec in views()], "detail", "atelier-mode"]
 
 
 def render(window, view: str, path: Path) -> None:
-    """Show `view` in the window and save it as PNG (`detail`: the project's most exposed job)."""
+    """Show `view` in the window and save it as PNG (`detail`: the project's most exposed job; `atelier-mode`: the
+    projected workshop mode on the first sheet, at the window's size)."""
     app = QApplication.instance()
     document = window.document
-    if view == "detail" and document is not None:
+    target = window
+    if view == "atelier-mode" and document is not None:
+        window.show_view("ateliers")
+        ateliers = window.views["ateliers"]
+        ateliers.ensure_fresh()
+        ateliers.open_mode(full_screen=False)
+        if ateliers.mode is not None:
+            target = ateliers.mode
+            target.resize(window.size())
+    elif view == "detail" and document is not None:
         code = document.most_exposed_job()
         if code:
             window.open_job(code)
@@ -135,7 +145,7 @@ def render(window, view: str, path: Path) -> None:
             current.ensure_fresh()
     for _ in range(3):
         app.processEvents()
-    if not window.grab().save(str(path), "PNG"):
+    if not target.grab().save(str(path), "PNG"):
         raise OSError(f"la capture n'a pas pu être enregistrée dans « {path} »")
 
 
@@ -186,7 +196,7 @@ def run(args: argparse.Namespace, *, referentiel: Referentiel | None = None, set
         settings = settings or Settings()
         window = MainWindow(settings, referentiel, index=args.index, remember=screenshot is None)
         if screenshot is not None:
-            window.resize(*SCREENSHOT_SIZE)
+            window.resize(*(getattr(args, "size", None) or SCREENSHOT_SIZE))
         window.show()
         if screenshot is not None:
             return _screenshot(app, window, args, view, screenshot)

@@ -74,6 +74,21 @@ def ask_save_path(parent: QWidget | None, start: str) -> Path | None:
     return path if path.suffix.lower() == ".carto" else path.with_name(path.name + ".carto")
 
 
+def ask_save_file(parent: QWidget | None, title: str, start: str, file_filter: str, suffix: str) -> Path | None:
+    """A file to write (a workshop kit, a training plan, a PDF sheet); the suffix is added when it is missing."""
+    name, _ = QFileDialog.getSaveFileName(parent, title, start, file_filter)
+    if not name:
+        return None
+    path = Path(name)
+    return path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)
+
+
+def ask_open_file(parent: QWidget | None, title: str, start: str, file_filter: str) -> Path | None:
+    """A file to read (a filled workshop kit)."""
+    name, _ = QFileDialog.getOpenFileName(parent, title, start, file_filter)
+    return Path(name) if name else None
+
+
 def inform(parent: QWidget | None, title: str, text: str) -> None:
     QMessageBox.information(parent, title, text)
 

@@ -19,6 +19,7 @@ from PySide6.QtGui import (
     QKeySequence,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QFrame,
     QHBoxLayout,
@@ -47,15 +48,13 @@ from cartographie_desktop.gui.settings import APPLICATION, Settings
 from cartographie_desktop.gui.tasks import Task, TaskContext, run_task, user_message
 from cartographie_desktop.gui.views import View, ViewSpec, views
 from cartographie_desktop.gui.welcome import WelcomeWidget
+from cartographie_desktop.gui.wizard import ImportWizard
 from cartographie_desktop.io.session import EditSession
 from cartographie_desktop.io.store import SUFFIX, ProjectStore, StoreError
 
 log = logging.getLogger(__name__)
 
 STAFFING_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt", ".xml"}
-IMPORT_NOT_READY = ("L'assistant d'import du tableau des effectifs arrive dans la prochaine version du programme.\n\n"
-                    "En attendant, vous pouvez découvrir toutes les fonctions avec la commune exemple "
-                    "(menu Fichier).")
 
 
 @dataclass(slots=True)
@@ -82,6 +81,7 @@ class MainWindow(QMainWindow):
         self._index_override = index
         self.document: ProjectDocument | None = None
         self.loading: Task | None = None
+        self.import_wizard: ImportWizard | None = None
         self.setAcceptDrops(True)
         self.setMinimumSize(QSize(960, 600))
         self._build_pages()
@@ -303,7 +303,9 @@ class MainWindow(QMainWindow):
     # -- ViewHost ----------------------------------------------------------------------------------------------
 
     def show_error(self, message: str, detail: str = "") -> None:
-        errors.show_error(self, message, detail)
+        # Over the window in use: the full-screen workshop mode would hide a message shown over this one.
+        active = QApplication.activeWindow()
+        errors.show_error(active if active is not None and active.isVisible() else self, message, detail)
 
     def project_path(self) -> Path | None:
         return self.document.path if self.document else None
@@ -332,11 +334,28 @@ class MainWindow(QMainWindow):
         self.start_import(None)
 
     def start_import(self, path: Path | None = None) -> None:
-        """The import wizard's entry point (« Nouvelle cartographie », Ctrl+N, a staffing file dropped)."""
-        text = IMPORT_NOT_READY
-        if path is not None:
-            text = f"Fichier reçu : « {path.name} ».\n\n" + text
-        dialogs.inform(self, "Nouvelle cartographie", text)
+        """The import wizard's entry point (« Nouvelle cartographie », Ctrl+N, a staffing file dropped): window-modal,
+        never blocking; the project it writes is opened here (and so added to the recent files)."""
+        wizard = self.import_wizard
+        if wizard is not None:  # already open: bring it forward, with the dropped file if any
+            if path is not None and wizard.currentPage() is wizard.file_page:
+                wizard.file_page.use(path)
+            wizard.raise_()
+            wizard.activateWindow()
+            return
+        wizard = ImportWizard(self, self.settings, self.ref, path=path, current_project=self.project_path)
+        wizard.project_written.connect(self._imported)
+        wizard.finished.connect(self._import_closed)
+        self.import_wizard = wizard
+        wizard.open()
+
+    def _imported(self, path: Path) -> None:
+        self.open_project(path)
+
+    def _import_closed(self, _result: int) -> None:
+        wizard, self.import_wizard = self.import_wizard, None
+        if wizard is not None:
+            wizard.deleteLater()
 
     def ask_open(self) -> None:
         start = self.settings.last_folder or str(Path.home())
@@ -615,6 +634,8 @@ class MainWindow(QMainWindow):
     # -- closing -----------------------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.import_wizard is not None:
+            self.import_wizard.reject()
         if self.loading is not None and self.loading.running:
             self.loading.cancel()
         if self.remember:

@@ -670,18 +670,7 @@ class PostFilterProxy(QSortFilterProxyModel):
 
 
 def decision_words(activity: ActivityResult) -> str:
-    words = []
-    if activity.custom:
-        words.append("Ajoutée par la commune")
-    if activity.excluded:
-        words.append("Non exercée")
-    if activity.overridden:
-        base = "" if activity.base_score is None else f" (OIT : {format_score(activity.base_score)})"
-        words.append(f"Score modifié{base}")
-    if activity.kept_human:
-        words.append("Conservée humaine")
-    if activity.weight != 1.0:
-        words.append(f"Pondération {format_score(activity.weight)}")
+    words = [mark[:1].upper() + mark[1:] for mark in activity.decision_marks()]
     if activity.estimated and not words:
         words.append("Score estimé (aucune tâche OIT)")
     return " · ".join(words)

@@ -5,15 +5,18 @@ Tests pass a QSettings on a temporary INI file, so they never read or write the 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
 from cartographie_desktop.core.model import DEFAULT_PRIVACY_K
+from cartographie_desktop.core.text import fold
 
 ORGANIZATION = "Cartographie IA"
 APPLICATION = "Cartographie IA des métiers"
 MAX_RECENT = 8
+MAX_COLUMN_MODELS = 12
 
 
 class Settings:
@@ -95,6 +98,34 @@ class Settings:
     @last_folder.setter
     def last_folder(self, value: str | Path) -> None:
         self._s.setValue("files/last_folder", str(value))
+
+    @property
+    def last_staffing_folder(self) -> str:
+        """Where the import wizard last found a staffing table (set only when an import is finished)."""
+        return self._str("import/last_folder")
+
+    @last_staffing_folder.setter
+    def last_staffing_folder(self, value: str | Path) -> None:
+        self._s.setValue("import/last_folder", str(value))
+
+    @property
+    def column_models(self) -> list[dict]:
+        """Saved column models (`io.staffing.mapping_to_json` plus `source` and `saved`), the latest first."""
+        try:
+            data = json.loads(self._str("import/column_models") or "[]")
+        except ValueError:
+            return []
+        if not isinstance(data, list):
+            return []
+        return [model for model in data if isinstance(model, dict) and isinstance(model.get("columns"), list)]
+
+    def save_column_model(self, model: dict) -> None:
+        """Keep `model` first; a model for the same set of column headers is replaced, not duplicated."""
+        def headers(item: dict) -> frozenset[str]:
+            return frozenset(fold(str(c.get("header", ""))) for c in item.get("columns", []) if isinstance(c, dict))
+
+        kept = [m for m in self.column_models if headers(m) != headers(model)]
+        self._s.setValue("import/column_models", json.dumps([model, *kept][:MAX_COLUMN_MODELS], ensure_ascii=False))
 
     @property
     def geometry(self) -> QByteArray | None:

@@ -2,7 +2,8 @@
 
 `run_task(parent, work, ...)` runs `work(ctx)` on Qt's global thread pool; `ctx.progress(done, total, text)` reports,
 `ctx.cancelled` / `ctx.check()` let the work stop early. Callbacks run on the UI thread. A progress dialog appears only
-if the work lasts more than `SHOW_AFTER_MS` (as Anki does), so opening a small project does not flash a dialog.
+if the work lasts more than `SHOW_AFTER_MS` (as Anki does), so opening a small project does not flash a dialog; a
+caller that shows progress itself (the import wizard's own bar) passes `on_progress` and `show_after_ms=None`.
 
 Results travel to the UI thread through a queue drained by one long-lived UI-thread timer: a worker never calls
 Qt (no signal, no QObject), see `_Dispatcher`.
@@ -92,10 +93,12 @@ class Task:
 
     def __init__(self, parent: QWidget | None, title: str, label: str, *, cancellable: bool,
                  on_done: Callable[[Any], None] | None, on_error: Callable[[BaseException], None] | None,
-                 on_cancel: Callable[[], None] | None) -> None:
+                 on_cancel: Callable[[], None] | None,
+                 on_progress: Callable[[int, int, str], None] | None = None) -> None:
         self.parent = parent
         self.title, self.label, self.cancellable = title, label, cancellable
         self.on_done, self.on_error, self.on_cancel = on_done, on_error, on_cancel
+        self.on_progress = on_progress
         self.ctx = TaskContext(self)
         self.running = True
         self.dialog: QProgressDialog | None = None
@@ -125,6 +128,8 @@ class Task:
 
     def _show_progress(self, done: int, total: int, text: str) -> None:
         self._last_progress = (done, total, text)
+        if self.on_progress is not None and self.running and self._parent_alive():
+            self.on_progress(done, total, text)
         if self.dialog is None or not shiboken6.isValid(self.dialog):
             return
         self.dialog.setMaximum(max(total, 0))
@@ -173,13 +178,15 @@ def user_message(exc: BaseException) -> str:
 def run_task(parent: QWidget | None, work: Callable[[TaskContext], Any], *, title: str, label: str,
              on_done: Callable[[Any], None] | None = None, on_error: Callable[[BaseException], None] | None = None,
              on_cancel: Callable[[], None] | None = None, cancellable: bool = True,
-             show_after_ms: int = SHOW_AFTER_MS) -> Task:
+             show_after_ms: int | None = SHOW_AFTER_MS,
+             on_progress: Callable[[int, int, str], None] | None = None) -> Task:
+    """Run `work(ctx)` off the UI thread; `show_after_ms=None` never shows the progress dialog."""
     if not _DISPATCHER:
         if QApplication.instance() is None:
             raise RuntimeError("run_task needs a QApplication")
         _DISPATCHER.append(_Dispatcher())
     task = Task(parent, title, label, cancellable=cancellable, on_done=on_done, on_error=on_error,
-                on_cancel=on_cancel)
+                on_cancel=on_cancel, on_progress=on_progress)
     _ACTIVE.add(task)
     _DISPATCHER[0].timer.start()
 
@@ -197,7 +204,8 @@ def run_task(parent: QWidget | None, work: Callable[[TaskContext], Any], *, titl
             else:
                 _on_main(lambda: task._finish("done", result))
 
-    QTimer.singleShot(show_after_ms, task._show_dialog)
+    if show_after_ms is not None:
+        QTimer.singleShot(show_after_ms, task._show_dialog)
     QThreadPool.globalInstance().start(body)
     return task
 

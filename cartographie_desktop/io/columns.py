@@ -332,6 +332,33 @@ def mapping_from_json(data: object, table: Table, header_row: int,
     return dict(sorted(mapping.items()))
 
 
+_AUTO_LABEL = re.compile(r"^Colonne [A-Z]+$")
+
+
+def _saved_headers(data: object) -> list[str]:
+    if isinstance(data, dict) and isinstance(data.get("columns"), list):
+        headers = [entry.get("header") for entry in data["columns"] if isinstance(entry, dict)]
+    elif isinstance(data, dict):
+        headers = list(data)
+    else:
+        return []
+    return [str(header) for header in headers if isinstance(header, str) and not _AUTO_LABEL.match(header)]
+
+
+def mapping_fit(data: object, table: Table, header_row: int) -> float:
+    """How well a saved mapping fits this table's headers, 0..1: headers found (exactly or nearly) over the larger
+    of the two sets of named columns, so that neither a tiny model nor a much wider table passes for a match."""
+    from rapidfuzz import fuzz, process
+
+    saved = {fold(header) for header in _saved_headers(data)} - {""}
+    current = {fold(label) for label in column_labels(table, header_row) if not _AUTO_LABEL.match(label)} - {""}
+    if not saved or not current:
+        return 0.0
+    found = sum(1 for key in saved
+                if key in current or process.extractOne(key, current, scorer=fuzz.ratio, score_cutoff=90))
+    return found / max(len(saved), len(current))
+
+
 def has_required(mapping: dict[int, str]) -> bool:
     from cartographie_desktop.io.tables import REQUIRED_FIELDS
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from cartographie_desktop.core import referentiel
 from cartographie_desktop.core.matching import match_posts
-from cartographie_desktop.core.model import ImportResult, MatchStatus, Project, TitleMatch
+from cartographie_desktop.core.model import ImportIssue, ImportResult, MatchStatus, Project, TitleMatch
 from cartographie_desktop.core.referentiel import Referentiel
 from cartographie_desktop.core.text import fold, format_fte, format_number, plural
 from cartographie_desktop.io.store import SUFFIX, ProjectStore, StoreError
@@ -104,6 +104,7 @@ class PreparedImport:
     project: Project
     report: ImportReport
     personal: dict[int, dict[str, str]] = field(default_factory=dict)
+    issues: list[ImportIssue] = field(default_factory=list)  # every issue of the read, for the wizard's « Valeurs »
 
     def write(self, out_path: Path, *, overwrite: bool = False) -> Path:
         """Write the project file atomically; refuse to replace an existing file unless told to."""
@@ -255,7 +256,7 @@ def build_project(result: ImportResult, ref: Referentiel, *, commune: str | None
         fte=sum(p.fte for p in project.posts),
     )
     personal = dict(result.personal) if keep_personal else {}
-    return PreparedImport(project, report, personal)
+    return PreparedImport(project, report, personal, list(result.issues))
 
 
 def _scaled(progress: Progress | None, start: float, share: float) -> Callable[..., None] | None:
@@ -279,7 +280,8 @@ def _preamble_rows(table: Any, header_row: int | None) -> list[str]:
     for number, row in zip(table.row_numbers, table.rows, strict=False):
         if number >= header_row:
             break
-        text = " ".join(str(cell).strip() for cell in row if str(cell).strip())
+        # a title merged across the sheet repeats its text in every cell it covers: once is enough
+        text = " ".join(dict.fromkeys(str(cell).strip() for cell in row if str(cell).strip()))
         if text:
             lines.append(text)
     return lines
@@ -306,9 +308,11 @@ def prepare(path: Path, *, sheet: str | None = None, commune: str | None = None,
         raise staffing.ImportCancelled()
     if progress:
         progress(_READ_SHARE, "Rattachement des intitulés aux métiers")
+    preamble = _preamble_rows(preview, result.header_row)
+    # « paie_2024.csv »: without a year above the table, the file's name may give it
+    year = year or guess_year(preamble) or guess_year([re.sub(r"[_.]+", " ", path.stem)])
     prepared = build_project(result, ref or referentiel.load(), commune=commune, year=year,
-                             keep_personal=keep_personal, source_name=path.name,
-                             preamble=_preamble_rows(preview, result.header_row))
+                             keep_personal=keep_personal, source_name=path.name, preamble=preamble)
     if progress:
         progress(_READ_SHARE + _MATCH_SHARE, "Projet prêt")
     return prepared

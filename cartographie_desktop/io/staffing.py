@@ -58,6 +58,7 @@ __all__ = [
     "forget",
     "guess_columns",
     "inspect",
+    "mapping_fit",
     "mapping_from_json",
     "mapping_to_json",
     "read_staffing",
@@ -198,6 +199,11 @@ def mapping_to_json(table: Table, header_row: int, mapping: dict[int, str]) -> d
 def mapping_from_json(data: object, table: Table, header_row: int, *, grades: Iterable | None = None) -> dict[int, str]:
     """A saved mapping applied to this table (columns found by header text; unknown columns guessed)."""
     return columns.mapping_from_json(data, table, header_row, _grade_index(grades))
+
+
+def mapping_fit(data: object, table: Table, header_row: int) -> float:
+    """How well a saved mapping fits this table (0..1): the wizard offers a saved model from about 0.6."""
+    return columns.mapping_fit(data, table, header_row)
 
 
 def forget(path: str | Path | None = None) -> None:

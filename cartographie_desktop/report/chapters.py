@@ -890,22 +890,6 @@ def _task_text(data: ReportData, key) -> str:
     return f"{task.isco}-{task.task_id} · {task.text_fr or task.text_en}"
 
 
-def _activity_decision(activity) -> str:
-    marks = []
-    if activity.excluded:
-        marks.append("non exercée")
-    if activity.kept_human:
-        marks.append("conservée humaine")
-    if activity.overridden:
-        marks.append(f"score modifié (référentiel : {format_score(activity.base_score)})"
-                     if activity.base_score is not None else "score modifié")
-    if activity.custom:
-        marks.append("ajoutée par la commune")
-    if activity.weight != 1.0:
-        marks.append(f"pondération {format_fte(activity.weight)}")
-    return ", ".join(marks)
-
-
 def _job_annex(data: ReportData, job: dict[str, Any]) -> list[Flowable]:
     """One job's activities as a table whose first rows carry the job's title (repeated on a following page)."""
     st = styles()
@@ -945,7 +929,7 @@ def _job_annex(data: ReportData, job: dict[str, Any]) -> list[Flowable]:
             links = "activité de la commune"
         rows.append([Para(text(activity.label), muted if activity.excluded else small),
                      format_score(activity.score), _band_word(activity.band), Para(text(links), muted),
-                     Para(text(_activity_decision(activity)), small)])
+                     Para(text(", ".join(activity.decision_marks())), small)])
         cmds += [("BACKGROUND", (2, r), (2, r), band_colour(activity.band)),
                  ("TEXTCOLOR", (2, r), (2, r), band_text_colour(activity.band))]
     widths = [50 * mm, 12 * mm, 21 * mm, 59 * mm]

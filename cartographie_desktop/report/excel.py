@@ -20,13 +20,13 @@ from cartographie_desktop.core.model import INDEX_LABELS, Project
 from cartographie_desktop.core.referentiel import Referentiel
 from cartographie_desktop.core.scoring import BAND_LABELS, BANDS, EXPOSED_BANDS, Band
 from cartographie_desktop.core.summary import activity_json
+from cartographie_desktop.io.xlsx_text import put
 from cartographie_desktop.report import chapters, workshops
 from cartographie_desktop.report import data as rdata
 from cartographie_desktop.report.data import Cancelled, Progress, ReportData, check_cancel, prepare
 from cartographie_desktop.report.options import ReportError, ReportOptions
 from cartographie_desktop.report.output import atomic_path
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 INT = "#,##0"
 DEC2 = "#,##0.00"
 SCORE = "0.00"
@@ -57,13 +57,10 @@ def _styles():
 
 def _put(ws, row: int, col: int, value: Any, number_format: str | None = None):
     """Write one cell; text that Excel would read as a formula is kept as text (formula injection)."""
+    cell = ws.cell(row=row, column=col)
+    put(cell, value)
     if isinstance(value, str):
-        cell = ws.cell(row=row, column=col, value=value)
-        if value.startswith(FORMULA_STARTS):
-            cell.data_type = "s"
-            cell.quotePrefix = True
         return cell
-    cell = ws.cell(row=row, column=col, value=value)
     if number_format and isinstance(value, int | float | date) and not isinstance(value, bool):
         cell.number_format = number_format
     return cell

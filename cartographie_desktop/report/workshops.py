@@ -11,10 +11,9 @@ Rows are dicts whose keys are the column headers, in order. The PDF prints the t
 `TRAINING_COLUMNS` that the rows have (the workbook keeps every column); counts of agents under k must already be
 « < k » (as `core.aggregates.mask_small` does).
 
-The defaults below work on any workshop record (a dict from the store's identity codec, or an object): they print the
-job and the date. Everything a user typed must go through `styles.text()` before it enters paragraph markup, and
-participants are described by role, never by name. Reuse `styles` (fonts, `heading`, `data_table`, `boxed`,
-`band_chip`) so the sheets look like the rest of the report.
+A workshop sheet prints with the blocks of the printable A4 sheet (`report.workshop_sheet`), so the report and the
+paper sheet say the same thing the same way. Everything a user typed goes through `styles.text()` before it enters
+paragraph markup, and participants are described by role, never by name.
 """
 
 from __future__ import annotations
@@ -27,7 +26,7 @@ from cartographie_desktop.core.model import Project
 from cartographie_desktop.core.referentiel import Referentiel
 from cartographie_desktop.core.text import format_date
 from cartographie_desktop.report.data import ReportData
-from cartographie_desktop.report.styles import heading, para, styles, text
+from cartographie_desktop.report.styles import gap, heading, para, styles, text
 
 TRAINING_COLUMNS = ("Métier", "Besoin", "Population concernée", "Agents occupant le métier", "Priorité", "Horizon")
 
@@ -46,8 +45,26 @@ def _date(value: object) -> str:
 
 
 def workshop_sheet_flowables(workshop: Any, data: ReportData) -> list[Flowable]:
-    """HOOK — one workshop sheet: estimated vs computed impact, 2025 → 2035, needs, risks, opportunities,
-    indicators. Until the workshop feature fills it, a sheet prints its job and its date."""
+    """HOOK — one workshop sheet: estimated vs computed impact with the gap in words, the activities 2025 → 2035,
+    skills side by side, needs, effects, risks, opportunities, indicators and proposed decisions — the blocks of the
+    printable A4 sheet (`report.workshop_sheet`), in the report's type. A record that is not a sheet (an older
+    project file read without the workshop codec) prints its job and its date."""
+    from cartographie_desktop.core.workshops import WorkshopSheet, compare_impact, job_result
+    from cartographie_desktop.report import workshop_sheet
+
+    if not isinstance(workshop, WorkshopSheet):
+        return _plain_record(workshop, data)
+    job = data.ref.jobs.get(workshop.job)
+    result = data.results.get(workshop.job) or job_result(data.project, data.ref, workshop.job, data.index)
+    context = workshop_sheet.SheetContext(job.label if job else workshop.job,
+                                          compare_impact(workshop.impact, result) if result else None,
+                                          data.project, data.index)
+    look = workshop_sheet.report_look()
+    return [heading(context.job_label, 1), workshop_sheet.subtitle(workshop, look),
+            *workshop_sheet.sheet_blocks(workshop, context, look), gap(4)]
+
+
+def _plain_record(workshop: Any, data: ReportData) -> list[Flowable]:
     st = styles()
     get = _getter(workshop)
     job = data.ref.jobs.get(str(get("job") or ""))
@@ -56,14 +73,9 @@ def workshop_sheet_flowables(workshop: Any, data: ReportData) -> list[Flowable]:
     when = _date(get("date"))
     name = str(get("label") or "")
     facts = [f"{text(name)}." if name else "", f"Atelier du {text(when)}." if when else ""]
-    impact = get("impact")
-    if impact and getattr(impact, "text", ""):
-        facts.append(f"Impact de l'IA estimé par le groupe : {text(impact.text)}.")
     line = " ".join(f for f in facts if f)
     if line:
         out.append(para(line, st.body))
-    out.append(para("Le détail de la fiche (2025 → 2035, besoins, risques, opportunités, indicateurs) se consulte "
-                    "dans le programme.", st.note))
     return out
 
 

@@ -63,6 +63,8 @@ def shown(monkeypatch, tmp_path) -> Shown:
     monkeypatch.setattr(dialogs, "exec_dialog", _refuse_dialog)
     monkeypatch.setattr(dialogs, "ask_open_path", lambda *_a: None)
     monkeypatch.setattr(dialogs, "ask_save_path", lambda *_a: None)
+    monkeypatch.setattr(dialogs, "ask_save_file", lambda *_a: None)
+    monkeypatch.setattr(dialogs, "ask_open_file", lambda *_a: None)
     monkeypatch.setattr(demo, "demo_folder", lambda: tmp_path / "donnees-utilisateur" / "exemple")
     return record
 

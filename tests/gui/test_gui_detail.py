@@ -204,3 +204,27 @@ def test_history_panel_lists_changes(detail, opened, answer_dialogs):
                              "de la collectivité")
     assert opened.history.stack() is stack
     assert opened.undo_action.toolTip().startswith("Annuler : « Répondre")
+
+
+def test_delete_reverts_a_decision_only_from_the_decisions_table(opened, answer_dialogs, qtbot):
+    """The Delete shortcut belongs to the table (PySide6 drops `context=` when a slot is given to the constructor)."""
+    opened.open_job("ACC-01")
+    detail = opened.views["metiers"].detail
+    select(detail, "ACC-01-06")
+
+    def fill(dialog):
+        dialog.reason.setPlainText("Le courrier est enregistré par le secrétariat.")
+        return dialog.try_accept()
+
+    answer_dialogs(fill)
+    detail.exclude_button.click()
+    assert len(opened.document.project.decisions) == 1
+    opened.show_view("decisions")
+    view = opened.views["decisions"]
+    view.table.setCurrentIndex(view.proxy.index(0, 0))
+    view.open_button.setFocus()
+    qtbot.keyClick(view.open_button, Qt.Key.Key_Delete)
+    assert len(opened.document.project.decisions) == 1
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_Delete)
+    assert not opened.document.project.decisions

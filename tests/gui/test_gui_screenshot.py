@@ -25,7 +25,7 @@ def run_in_process(argv: list[str], ref, settings) -> int:
 
 
 @pytest.mark.usefixtures("qapp")
-@pytest.mark.parametrize("view", ["metiers", "agents", "synthese", "decisions", "detail"])
+@pytest.mark.parametrize("view", ["metiers", "agents", "synthese", "decisions", "ateliers", "detail"])
 def test_screenshot_of_each_view(view, tmp_path, ref, settings, project_path):
     png = tmp_path / f"{view}.png"
     assert run_in_process([str(project_path), "--screenshot", str(png), "--view", view], ref, settings) == 0
@@ -57,6 +57,41 @@ def _render_and_record(render):
         RENDERED["title"] = window.views["metiers"].detail.title.text()
 
     return wrapper
+
+
+@pytest.mark.usefixtures("qapp")
+@pytest.mark.skipif(not demo_path().exists(), reason="la commune exemple n'est pas encore livrée")
+@pytest.mark.parametrize(("view", "size"), [("ateliers", (1366, 768)), ("atelier-mode", (1280, 720)),
+                                            ("atelier-mode", (1920, 1080))])
+def test_screenshot_of_the_demo_workshops(view, size, tmp_path, settings, monkeypatch):
+    """`--demo --screenshot F --view ateliers|atelier-mode [--size LxH]`: the demo's first sheet, in the window or
+    projected at the size of a video projector."""
+    from cartographie_desktop.core import referentiel
+
+    seen: dict[str, object] = {}
+
+    def record(render):
+        def wrapper(window, name, path):
+            render(window, name, path)
+            ateliers = window.views["ateliers"]
+            seen["title"] = ateliers.form.title.text()
+            seen["mode"] = ateliers.mode is not None and ateliers.mode.isVisible()
+        return wrapper
+
+    monkeypatch.setattr(app, "render", record(app.render))
+    png = tmp_path / f"{view}.png"
+    argv = ["--demo", "--screenshot", str(png), "--view", view, "--size", "x".join(map(str, size))]
+    assert run_in_process(argv, referentiel.load(), settings) == 0
+    image = QImage(str(png))
+    assert (image.width(), image.height()) == size
+    assert seen == {"title": "Agent·e d'accueil", "mode": view == "atelier-mode"}
+
+
+def test_screenshot_size_is_checked(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.build_gui_parser().parse_args(["--screenshot", str(tmp_path / "x.png"), "--size", "grand"])
+    assert exit_info.value.code == 2
+    assert "taille illisible « grand »" in capsys.readouterr().err
 
 
 @pytest.mark.usefixtures("qapp")

@@ -118,3 +118,25 @@ def test_many_tasks_reporting_often_never_corrupt_the_interpreter(qtbot):
     qtbot.waitUntil(lambda: len(finished) == 1500, timeout=60_000)
     assert set(finished) == {50}
     assert len(reports) == 1500 * 20
+
+
+def test_progress_to_the_caller_and_no_dialog(qtbot):
+    """The import wizard shows progress in its own bar: `on_progress`, and never the dialog."""
+    seen: list[tuple[int, int, str]] = []
+    done = []
+
+    def work(ctx):
+        for step in range(5):
+            ctx.progress(step, 4, f"Étape {step}")
+            time.sleep(0.06)
+        return "fini"
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    task = tasks.run_task(parent, work, title="Long", label="Travail…", show_after_ms=None,
+                          on_progress=lambda *args: seen.append(args), on_done=done.append)
+    qtbot.waitUntil(lambda: not task.running, timeout=5000)
+    assert done == ["fini"]
+    assert seen[0] == (0, 4, "Étape 0")
+    assert seen[-1] == (4, 4, "Étape 4")
+    assert task.dialog is None

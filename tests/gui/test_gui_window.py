@@ -49,17 +49,29 @@ def test_standard_shortcuts(window):
     assert window.undo_action.shortcut() == QKeySequence("Ctrl+Z")
     assert QKeySequence("Ctrl+Y") in window.redo_action.shortcuts()
     assert window.find_action.shortcut() == QKeySequence("Ctrl+F")
-    assert [a.shortcut().toString() for a in window.view_actions] == ["Ctrl+1", "Ctrl+2", "Ctrl+3", "Ctrl+4"]
+    assert [a.shortcut().toString() for a in window.view_actions] == ["Ctrl+1", "Ctrl+2", "Ctrl+3", "Ctrl+4",
+                                                                        "Ctrl+5"]
     menus = [a.text() for a in window.menuBar().actions()]
     assert menus == ["&Fichier", "É&dition", "&Affichage", "Ai&de"]
 
 
-def test_new_project_calls_the_import_hook(window, shown, qtbot):
+@pytest.mark.qt_log_ignore("This plugin does not support raise")  # the offscreen platform cannot raise a window
+def test_new_project_opens_the_import_wizard(window, shown, qtbot):
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    assert len(shown.infos) == 1
-    title, text = shown.infos[0]
-    assert title == "Nouvelle cartographie"
-    assert "assistant d'import" in text
+    wizard = window.import_wizard
+    assert wizard is not None
+    assert wizard.isVisible()
+    assert wizard.windowModality() == Qt.WindowModality.WindowModal  # never blocks: open(), not exec()
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.import_wizard is wizard  # one at a time
+    staffing = Path(__file__).resolve().parents[1] / "data" / "staffing" / "latin1.csv"
+    window.start_import(staffing)  # a file dropped meanwhile goes to the open wizard
+    qtbot.waitUntil(lambda: wizard.state.path == staffing, timeout=10_000)
+    assert window.import_wizard is wizard
+    wizard.reject()
+    assert window.import_wizard is None
+    assert shown.infos == []
+    assert shown.errors == []
 
 
 def test_open_project_fills_views_title_and_recent_files(opened, settings, project_path):
@@ -98,11 +110,14 @@ def test_drop_a_carto_file_opens_it(window, qtbot, project_path):
 
 def test_drop_a_staffing_file_starts_the_import(window, qtbot, shown, tmp_path):
     staffing = tmp_path / "effectifs 2026.xlsx"
-    staffing.write_bytes(b"PK")
+    staffing.write_bytes(b"PK\x03\x04" + bytes(60))  # a zip cut short
     assert drop(window, staffing)
-    qtbot.waitUntil(lambda: bool(shown.infos))
-    assert "effectifs 2026.xlsx" in shown.infos[0][1]
+    qtbot.waitUntil(lambda: window.import_wizard is not None and not window.import_wizard.busy)
+    page = window.import_wizard.file_page
+    assert page.path_edit.text() == str(staffing)
+    assert "effectifs 2026.xlsx" in page.error.text()  # a damaged file: said on the wizard's first page
     assert window.document is None
+    window.import_wizard.reject()
 
 
 def test_drop_of_other_files_is_refused(window, tmp_path):

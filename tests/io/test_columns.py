@@ -129,3 +129,19 @@ def test_saved_mapping_with_an_unknown_field(data):
     table_ = staffing.read_table(data / "latin1.csv")
     with pytest.raises(StaffingError, match="champ inconnu : « salaire »"):
         staffing.mapping_from_json({"columns": [{"header": "Poste", "field": "salaire"}]}, table_, 0)
+
+
+def test_how_well_a_saved_mapping_fits_a_table(data):
+    old = staffing.read_table(data / "mairie_titre_fusion.xlsx")
+    old_header = staffing.detect_header(old)
+    guessed = {guess.index: guess.field for guess in staffing.guess_columns(old, old_header)}
+    saved = staffing.mapping_to_json(old, old_header, guessed)
+    assert staffing.mapping_fit(saved, old, old_header) == 1.0
+    new = staffing.read_table(data / "mairie_2026_colonnes_deplacees.xlsx")
+    # 8 of the 10 saved headers found (« Intitulé de poste » nearly): next year's file is recognised
+    assert staffing.mapping_fit(saved, new, staffing.detect_header(new)) == pytest.approx(0.8)
+    payroll = staffing.read_table(data / "paie_2024.csv")
+    assert staffing.mapping_fit(saved, payroll, 0) < 0.4  # another kind of file
+    assert staffing.mapping_fit({"columns": [{"header": "Grade", "field": "grade"}]}, new, 1) == pytest.approx(1 / 9)
+    for garbage in (None, [], "texte", {"columns": "x"}, {"columns": [3, {"field": "title"}]}):
+        assert staffing.mapping_fit(garbage, new, 1) == 0.0

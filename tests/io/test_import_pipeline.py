@@ -167,3 +167,26 @@ def test_shipped_demo_project_is_up_to_date(tmp_path, demo):
     assert rebuilt.workshops == shipped.workshops
     assert (rebuilt.commune, rebuilt.year, rebuilt.source_name) == (shipped.commune, shipped.year,
                                                                       shipped.source_name)
+
+
+STAFFING = ROOT / "tests" / "data" / "staffing"
+
+
+def test_title_merged_across_the_sheet_gives_the_commune(tmp_path):
+    """« COMMUNE DE SAINT-EXEMPLE » merged over ten cells is one title, not ten (the commune was lost)."""
+    prepared = importer.prepare(STAFFING / "mairie_titre_fusion.xlsx", ref=referentiel.load())
+    assert (prepared.project.commune, prepared.project.year) == ("Saint-Exemple", 2025)
+
+
+def test_year_from_the_file_name_when_no_title_block(tmp_path):
+    prepared = importer.prepare(STAFFING / "paie_2024.csv", ref=referentiel.load())
+    assert prepared.project.year == 2024
+    assert importer.prepare(STAFFING / "paie_2024.csv", ref=referentiel.load(), year=2023).project.year == 2023
+
+
+def test_prepared_import_keeps_every_issue_for_the_wizard():
+    prepared = importer.prepare(STAFFING / "paie_2024.csv", ref=referentiel.load())
+    kinds = [issue.kind for issue in prepared.issues]
+    assert kinds.count("set_aside") == len(prepared.report.set_aside) == 3
+    assert any(issue.kind == "value" and issue.column == "Période" and issue.value == "Décembre"
+               for issue in prepared.issues)

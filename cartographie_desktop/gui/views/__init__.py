@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from cartographie_desktop.gui.document import ProjectDocument
     from cartographie_desktop.gui.settings import Settings
 
-MODULES = ("metiers", "agents", "synthese", "decisions")
+MODULES = ("metiers", "agents", "synthese", "decisions", "ateliers")
 
 
 class ViewHost(Protocol):

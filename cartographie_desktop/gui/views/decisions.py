@@ -39,8 +39,10 @@ class DecisionsView(View):
         self.revert_button.setToolTip("Retirer la décision (Suppr). Ctrl+Z la rétablit.")
         self.open_button.clicked.connect(self.open_job)
         self.revert_button.clicked.connect(self.revert)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table, self.revert,
-                  context=Qt.ShortcutContext.WidgetShortcut)
+        # PySide6 ignores `context=` when a slot is passed to the constructor: connect `activated` instead.
+        delete_key = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table,
+                               context=Qt.ShortcutContext.WidgetShortcut)
+        delete_key.activated.connect(self.revert)
         buttons = QHBoxLayout()
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.revert_button)

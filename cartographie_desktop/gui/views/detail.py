@@ -115,7 +115,9 @@ class JobDetail(QWidget):
         back.setToolTip("Retour au tableau des métiers (Échap)")
         back.clicked.connect(self.back.emit)
         for key in (QKeySequence(Qt.Key.Key_Escape), QKeySequence(QKeySequence.StandardKey.Back)):
-            QShortcut(key, self, self.back.emit, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            # PySide6 ignores `context=` when a slot is passed to the constructor: connect `activated` instead.
+            shortcut = QShortcut(key, self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self.back.emit)
         self.title = heading("", 8)
         self.title.setTextFormat(Qt.TextFormat.PlainText)  # names come from data: never read as HTML
         self.subtitle = QLabel()
