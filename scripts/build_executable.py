@@ -113,6 +113,8 @@ CHECKS = [
     # The Synthèse draws matplotlib charts in the window (QtAgg backend, fonts, font cache).
     Check("screenshot-synthese", ["--demo", "--screenshot", "{out}/synthese.png", "--view", "synthese"],
           "synthese.png", b"\x89PNG\r\n\x1a\n"),
+    Check("screenshot-ateliers", ["--demo", "--screenshot", "{out}/ateliers.png", "--view", "ateliers"],
+          "ateliers.png", b"\x89PNG\r\n\x1a\n"),
 ]
 
 
