@@ -144,3 +144,26 @@ def test_the_entry_script_is_a_plain_script():
     assert [(node.module, [a.name for a in node.names]) for node in imports] == [("cartographie_desktop.cli", ["main"])]
     plain = [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
     assert plain == ["sys"]
+
+
+@pytest.mark.slow
+def test_the_window_starts_without_the_heavy_libraries(tmp_path):
+    """What the window imports before it shows the demo is what every start pays, in the executable most of all
+    (benchmarks/bench_executable.py): numpy, matplotlib, reportlab and the readers wait until they are needed."""
+    script = textwrap.dedent("""
+        import sys
+        from cartographie_desktop import cli
+        assert cli.main(["--demo"]) == 0
+        sys.stderr.write("MODULES " + " ".join(sorted({name.split(".")[0] for name in sys.modules})) + "\\n")
+    """)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path), PYTHONPATH=str(ROOT),
+               CARTOGRAPHIE_STARTUP_PROBE="1")
+    env.pop("XDG_CONFIG_HOME", None)
+    env.pop("XDG_DATA_HOME", None)
+    proc = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300,
+                          check=False, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "startup-probe" in proc.stdout
+    loaded = set(proc.stderr.split("MODULES ", 1)[1].split("\n", 1)[0].split())
+    heavy = {"numpy", "matplotlib", "reportlab", "openpyxl", "lxml", "PIL", "svglib", "python_calamine"}
+    assert loaded & heavy == set()
