@@ -174,8 +174,24 @@ def load_project(args: argparse.Namespace):
         if args.demo:
             return store.load_demo()
         return store.open_project(args.project, read_only=True)
+    except (store.CorruptProjectError, store.NotAProjectError) as exc:
+        raise UserError(f"{exc} {backup_hint(args.project)}") from exc
     except store.StoreError as exc:
         raise UserError(str(exc)) from exc
+
+
+def backup_hint(project: Path) -> str:
+    """Where the window's automatic backups of this project are (or would be), for a damaged project."""
+    from cartographie_desktop.io import backups
+    from cartographie_desktop.paths import user_data_dir
+
+    root = backups.root_folder(user_data_dir())
+    newest = backups.latest(root, project)
+    if newest is not None:
+        return (f"Dernière sauvegarde automatique ({newest.when}) : « {newest.path} ». Ouvrez-la dans la fenêtre du "
+                "programme, ou copiez-la sous un autre nom.")
+    return (f"Aucune sauvegarde automatique de ce projet : celles des projets ouverts dans la fenêtre sont dans "
+            f"« {root} ».")
 
 
 def cmd_import(args: argparse.Namespace) -> int:

@@ -38,6 +38,24 @@ def resources_dir() -> Path:
     return _locate("_resources", "resources")
 
 
+def _xdg(variable: str, default: str) -> Path:
+    """An XDG base folder (Linux): the variable when it holds an absolute path, as the specification says."""
+    value = os.environ.get(variable, "")
+    return Path(value) if value and Path(value).is_absolute() else Path.home() / default
+
+
+def user_data_dir() -> Path:
+    """The folder Qt's `QStandardPaths.AppDataLocation` names (journal, backups, the demo's copy), without Qt."""
+    if sys.platform == "win32":
+        roaming = os.environ.get("APPDATA")
+        base = Path(roaming) if roaming else Path.home() / "AppData" / "Roaming"
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = _xdg("XDG_DATA_HOME", ".local/share")
+    return base / ORGANIZATION_DIR / APPLICATION_DIR
+
+
 def user_cache_dir() -> Path:
     """The user's cache folder for the program: the folder Qt's `QStandardPaths.CacheLocation` names, without Qt.
 
@@ -49,6 +67,4 @@ def user_cache_dir() -> Path:
         return base / ORGANIZATION_DIR / APPLICATION_DIR / "cache"
     if sys.platform == "darwin":
         return Path.home() / "Library" / "Caches" / ORGANIZATION_DIR / APPLICATION_DIR
-    xdg = os.environ.get("XDG_CACHE_HOME", "")
-    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
-    return base / ORGANIZATION_DIR / APPLICATION_DIR
+    return _xdg("XDG_CACHE_HOME", ".cache") / ORGANIZATION_DIR / APPLICATION_DIR

@@ -51,3 +51,27 @@ def test_referentiel_json_index_2023_differs_from_2025(capsys):
     jobs_2025 = {job["code"]: job["score"] for job in json.loads(capsys.readouterr().out)}
     assert jobs_2023.keys() == jobs_2025.keys()
     assert jobs_2023 != jobs_2025
+
+
+def test_a_damaged_project_names_its_backup_or_the_backup_folder(tmp_path, monkeypatch, capsys):
+    from cartographie_desktop import paths
+    from cartographie_desktop.io import backups
+    from cartographie_desktop.io.store import ProjectStore, load_demo
+
+    monkeypatch.setattr(paths, "user_data_dir", lambda: tmp_path / "profil")
+    project = tmp_path / "commune.carto"
+    ProjectStore.create(project, load_demo()).close()
+    data = project.read_bytes()
+    project.write_bytes(data[: len(data) // 3])
+    assert cli.main(["summary", str(project), "--json"]) == cli.EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "commune.carto" in err
+    assert f"« {tmp_path / 'profil' / 'sauvegardes'} »" in err
+    assert "Traceback" not in err
+
+    project.write_bytes(data)
+    backup = backups.take(backups.root_folder(tmp_path / "profil"), project)
+    project.write_bytes(data[:100])
+    assert cli.main(["summary", str(project), "--json"]) == cli.EXIT_USAGE
+    err = capsys.readouterr().err
+    assert f"Dernière sauvegarde automatique ({backup.when}) : « {backup.path} »" in err

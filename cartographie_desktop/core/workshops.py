@@ -367,7 +367,7 @@ def parse_count(value: Any) -> int:
         raise EditError("Le nombre de participants doit être un nombre entier.")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isdecimal():  # not isdigit(): « ² » is a digit int() refuses
         value = int(value.strip())
     if not isinstance(value, int):
         raise EditError(f"Le nombre de participants doit être un nombre entier, pas « {value} ».")

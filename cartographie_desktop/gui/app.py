@@ -90,21 +90,33 @@ def _qt_message(kind: QtMsgType, _context: QMessageLogContext, message: str) -> 
     log.log(level, "Qt : %s", message)
 
 
-def setup_logging() -> None:
-    """A small rotating log in the user's data folder: what support needs, never personal data."""
+LOG_NAME = "journal.log"
+
+
+def setup_logging(folder: Path | None = None) -> Path | None:
+    """A small rotating log in the user's data folder (never beside the executable): errors with their tracebacks
+    for support, redacted of anything that could name a person (`errors.redact`). Returns the log's path."""
+    from cartographie_desktop import __version__
     from cartographie_desktop.gui.demo import user_data_dir
 
-    folder = user_data_dir()
+    folder = folder or user_data_dir()
+    path: Path | None = folder / LOG_NAME
     try:
         folder.mkdir(parents=True, exist_ok=True)
         handler: logging.Handler = logging.handlers.RotatingFileHandler(
-            folder / "journal.log", maxBytes=1_000_000, backupCount=2, encoding="utf-8")
+            path, maxBytes=1_000_000, backupCount=2, encoding="utf-8")
     except OSError:
-        handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s : %(message)s"))
+        handler, path = logging.StreamHandler(sys.stderr), None
+    handler.setFormatter(errors.RedactingFormatter("%(asctime)s %(levelname)s %(name)s : %(message)s"))
     root = logging.getLogger("cartographie_desktop")
+    for previous in [h for h in root.handlers if getattr(h, "_cartographie_log", False)]:
+        root.removeHandler(previous)
+        previous.close()
+    handler._cartographie_log = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(logging.INFO)
+    root.info("Démarrage de la version %s (%s, Python %s)", __version__, sys.platform, sys.version.split()[0])
+    return path
 
 
 def _stderr_presenter(dialog: errors.ErrorDialog) -> None:

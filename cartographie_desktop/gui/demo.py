@@ -25,6 +25,13 @@ def demo_folder() -> Path:
     return user_data_dir() / "exemple"
 
 
+def backup_root() -> Path:
+    """Where the automatic backups of the projects opened in the window go (io/backups.py)."""
+    from cartographie_desktop.io.backups import root_folder
+
+    return root_folder(user_data_dir())
+
+
 def _fingerprint(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 

@@ -22,6 +22,7 @@ from cartographie_desktop.core.commands import DECISIONS, META, Command, EditErr
 from cartographie_desktop.core.model import Index, Post, Project
 from cartographie_desktop.core.referentiel import Referentiel
 from cartographie_desktop.core.scoring import JobResult, score_project
+from cartographie_desktop.io.backups import Keeper
 from cartographie_desktop.io.session import EditSession
 from cartographie_desktop.io.store import StoreError
 
@@ -83,6 +84,7 @@ class EditCommand(QUndoCommand):
             self.setObsolete(True)
             self._document._replay_failed(exc)
             return
+        self._document._saved()
         self._document._changed(self._inverse.touches)
 
 
@@ -98,6 +100,7 @@ class ProjectDocument(QObject):
         self.is_demo = is_demo
         self._index_override = index
         self.undo_stack = QUndoStack(self)
+        self.keeper: Keeper | None = None  # rolling backups, set by the window for a project it opened
         self._results: dict[str, JobResult] | None = None
         self._job_posts: dict[str, JobPosts] | None = None
         self._aggregates: dict[Basis, Aggregates] = {}
@@ -164,8 +167,14 @@ class ProjectDocument(QObject):
             self.failed.emit(user_message(exc), repr(exc))
             return False
         self.undo_stack.push(EditCommand(self, inverse, command.text or "Modification"))
+        self._saved()
         self._changed(command.touches)
         return True
+
+    def _saved(self) -> None:
+        """An edit is on disk: the backup keeper may take its periodic copy."""
+        if self.keeper is not None and self.session.store is not None and not self.session.store.read_only:
+            self.keeper.edited(self.session.store)
 
     def set_index_override(self, index: Index | None) -> None:
         self._index_override = index
@@ -196,4 +205,6 @@ class ProjectDocument(QObject):
 
     def close(self) -> None:
         self.undo_stack.clear()
+        if self.keeper is not None and self.session.store is not None:
+            self.keeper.closing(self.session.store)
         self.session.close()

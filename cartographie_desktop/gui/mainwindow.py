@@ -48,8 +48,9 @@ from cartographie_desktop.gui.settings import APPLICATION, Settings
 from cartographie_desktop.gui.tasks import Task, TaskContext, run_task, user_message
 from cartographie_desktop.gui.views import View, ViewSpec, views
 from cartographie_desktop.gui.welcome import WelcomeWidget
+from cartographie_desktop.io import backups
 from cartographie_desktop.io.session import EditSession
-from cartographie_desktop.io.store import SUFFIX, ProjectStore, StoreError
+from cartographie_desktop.io.store import SUFFIX, CorruptProjectError, NotAProjectError, ProjectStore, StoreError
 
 if TYPE_CHECKING:
     from cartographie_desktop.gui.wizard import ImportWizard
@@ -68,6 +69,7 @@ class Loaded:
     results: dict[str, JobResult]
     job_posts: dict[str, JobPosts]
     aggregates: Aggregates
+    backup_root: Path | None = None  # None: no backups (the demo's copy)
 
 
 class MainWindow(QMainWindow):
@@ -398,6 +400,7 @@ class MainWindow(QMainWindow):
             self.load_failed.emit(message)
             return
         ref, index_override = self.ref, self._index_override
+        backup_root = None if demo.is_demo(path) else demo.backup_root()
 
         def work(ctx: TaskContext) -> Loaded:
             from cartographie_desktop.core import aggregates
@@ -407,6 +410,11 @@ class MainWindow(QMainWindow):
 
             ctx.progress(0, 3, "Lecture du projet…")
             project = open_project(path, read_only=True)
+            if backup_root is not None:  # it passed integrity_check: worth keeping
+                try:
+                    backups.take(backup_root, path)
+                except (StoreError, OSError) as exc:
+                    log.warning("Sauvegarde automatique impossible de « %s » : %s", path.name, exc)
             ctx.check()
             ctx.progress(1, 3, "Calcul des scores…")
             results = score_project(project, ref, index_override or project.index)
@@ -414,7 +422,7 @@ class MainWindow(QMainWindow):
             ctx.progress(2, 3, "Calcul des répartitions…")
             held = job_posts(project)
             agg = aggregates.compute(project, results)
-            return Loaded(path, project, results, held, agg)
+            return Loaded(path, project, results, held, agg, backup_root)
 
         self.statusBar().showMessage(f"Ouverture de « {path.name} »…")
         self.loading = run_task(self, work, title="Ouverture du projet", label=f"Ouverture de « {path.name} »…",
@@ -424,8 +432,42 @@ class MainWindow(QMainWindow):
     def _load_error(self, path: Path, exc: BaseException) -> None:
         message = user_message(exc)
         self.statusBar().clearMessage()
-        self.show_error(message, errors.format_exception(exc))
+        backup = self._backup_of(path) if isinstance(exc, CorruptProjectError | NotAProjectError) else None
+        if backup is None:
+            self.show_error(message, errors.format_exception(exc))
+            self.load_failed.emit(message)
+            return
         self.load_failed.emit(message)
+        offer = (f"{message}\n\nUne sauvegarde automatique de ce projet a été faite le {backup.when}. Vous pouvez "
+                 "l'ouvrir : elle sera copiée sous le nom de votre choix, et le fichier endommagé restera tel quel.")
+        log.warning("%s (sauvegarde du %s proposée)\n%s", message, backup.when, errors.format_exception(exc))
+        dialog = errors.ErrorDialog(self, offer, errors.format_exception(exc),
+                                    action=f"Ouvrir la dernière sauvegarde ({backup.when})")
+        if dialogs.exec_dialog(dialog):
+            self.restore_backup(path, backup)
+
+    def _backup_of(self, path: Path) -> backups.Backup | None:
+        """The newest backup of a project that would not open: only for a window a person uses (not a capture)."""
+        if not self.remember:
+            return None
+        try:
+            return backups.latest(demo.backup_root(), path)
+        except OSError:
+            return None
+
+    def restore_backup(self, damaged: Path, backup: backups.Backup) -> None:
+        """Copy the backup under a name the user chooses (never over the damaged file), then open the copy."""
+        suggested = damaged.with_name(f"{damaged.stem} (sauvegarde du {backup.taken:%d-%m-%Y %Hh%M}){SUFFIX}")
+        target = dialogs.ask_save_path(self, str(suggested))
+        if target is None:
+            return
+        try:
+            restored = backups.restore(backup, target, damaged=damaged)
+        except StoreError as exc:
+            self.show_error(str(exc), errors.format_exception(exc))
+            return
+        self.statusBar().showMessage(f"Sauvegarde du {backup.when} copiée dans « {restored.name} ».", 5000)
+        self.open_project(restored)
 
     def _loaded(self, loaded: Loaded) -> None:
         read_only = False
@@ -442,6 +484,8 @@ class MainWindow(QMainWindow):
         document = ProjectDocument(session, self.ref, is_demo=demo.is_demo(loaded.path), index=self._index_override,
                                    parent=self)
         document.adopt(loaded.results, loaded.job_posts, loaded.aggregates)
+        if loaded.backup_root is not None and not read_only:
+            document.keeper = backups.Keeper(loaded.backup_root)
         self.set_document(document)
         if self.remember:
             self.settings.add_recent(loaded.path)

@@ -149,12 +149,16 @@ class Task:
         if outcome == "done" and self.on_done:
             self.on_done(value)
         elif outcome == "error":
-            if self.on_error:
-                self.on_error(value)
-            else:
-                from cartographie_desktop.gui.errors import format_exception, show_error
+            from cartographie_desktop.gui import errors
 
-                show_error(self.parent, user_message(value), format_exception(value))
+            if self.on_error:
+                if not is_user_error(value):  # the callback explains it in French; support needs the traceback
+                    log.error("Tâche « %s » en échec", self.title, exc_info=value)
+                self.on_error(value)
+            elif is_user_error(value):
+                errors.show_error(self.parent, user_message(value), errors.format_exception(value))
+            else:  # a fault of ours: the one handler of unexpected errors
+                errors.report_unexpected(value, where=f"tâche « {self.title} »")
         elif outcome == "cancel" and self.on_cancel:
             self.on_cancel()
 
@@ -162,16 +166,23 @@ class Task:
 _ACTIVE: set[Task] = set()
 
 
-def user_message(exc: BaseException) -> str:
-    """The French message of an error a user can cause; a generic sentence for anything else."""
+def is_user_error(exc: BaseException) -> bool:
+    """An error a user can cause and understand (a French message), as opposed to a fault of ours."""
     from cartographie_desktop.core.commands import EditError
     from cartographie_desktop.core.referentiel import ReferentielError
     from cartographie_desktop.io.store import StoreError
+    from cartographie_desktop.io.tables import StaffingError
+    from cartographie_desktop.io.workshop_kit import KitError
 
-    if isinstance(exc, StoreError | EditError | ReferentielError):
-        return str(exc)
+    return isinstance(exc, StoreError | EditError | ReferentielError | StaffingError | KitError | OSError)
+
+
+def user_message(exc: BaseException) -> str:
+    """The French message of an error a user can cause; a generic sentence for anything else."""
     if isinstance(exc, OSError):
         return f"Le fichier n'a pas pu être lu ou écrit : {exc.strerror or exc}."
+    if is_user_error(exc):
+        return str(exc)
     return "Une erreur inattendue s'est produite pendant le traitement."
 
 

@@ -14,6 +14,7 @@ import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.parsers.expat import ExpatError
@@ -28,6 +29,10 @@ MAX_ZIP_ENTRIES = 10_000
 MAX_SHEET_XML_BYTES = 2 * 1024**3  # decompressed; a 1 000 000-row, 15-column sheet is ~0.9 GB
 MAX_PART_XML_BYTES = 1024**3  # shared strings, styles, workbook
 MAX_RECOVERED_FORMULAS = 20_000
+# A zip bomb within the limits above (found by scripts/fuzz_readers.py: 4 MB holding 1.2 GB of rows) costs minutes and
+# gigabytes. Spreadsheet XML compresses about 10 to 30 times; beyond 100 times for a part over 100 MB, it is a trap.
+MAX_RATIO = 100
+RATIO_FLOOR = 100 * 1024**2
 CHUNK = 8 * 1024 * 1024
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -59,9 +64,14 @@ class SheetScan:
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) 0-based → "=…", no cached value
 
 
+def _how_many(count: int, word: str) -> str:
+    """A count for a message; a forged one can have thirty digits."""
+    return plural(count, word) if count < 10**12 else f"des milliards de {word}s"
+
+
 def too_big_message(sheet: str, rows: int, cols: int) -> str:
     return (
-        f"La feuille « {sheet} » est trop grande ({plural(rows, 'ligne')} × {plural(cols, 'colonne')}) : "
+        f"La feuille « {sheet} » est trop grande ({_how_many(rows, 'ligne')} × {_how_many(cols, 'colonne')}) : "
         f"le programme accepte au plus {format_number(MAX_ROWS)} lignes et {format_number(MAX_CELLS)} cellules. "
         "Supprimez les lignes ou colonnes inutiles, puis réessayez."
     )
@@ -236,7 +246,9 @@ def open_zip(path: Path) -> zipfile.ZipFile:
         archive.close()
         raise StaffingError(DAMAGED_MESSAGE.format(name=name, detail="archive démesurée"))
     total = sum(info.file_size for info in infos)
-    if total > MAX_SHEET_XML_BYTES + MAX_PART_XML_BYTES or any(info.flag_bits & 0x1 for info in infos):
+    trapped = any(info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1)
+                  for info in infos)
+    if total > MAX_SHEET_XML_BYTES + MAX_PART_XML_BYTES or trapped or any(info.flag_bits & 0x1 for info in infos):
         archive.close()
         detail = "archive chiffrée" if any(info.flag_bits & 0x1 for info in infos) else "contenu décompressé démesuré"
         raise StaffingError(DAMAGED_MESSAGE.format(name=name, detail=detail))
@@ -383,10 +395,12 @@ def _normalise_member(member: str) -> str:
     return "/".join(out)
 
 
-_ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="0*(\d{1,12})"')
-_VALUED_COLUMN = re.compile(rb'\sr="([A-Z]{1,3})\d{1,12}"[^>/]*>')
+_ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="0*(\d+)"')
+# The engine reads a reference of any length, in either case (`zz99999`, `AAAAAAAAAA1`, a row of 14 digits) and
+# allocates what it designates: the scan must see them all (scripts/fuzz_readers.py found these three).
+_VALUED_COLUMN = re.compile(rb'\sr="([A-Za-z]+)\d+"[^>/]*>')
 _PREFIX = re.compile(rb"<(\w+:)?sheetData[\s>/]")
-_CELL_REF = re.compile(rb'\sr="([A-Z]{1,3})0*(\d{1,12})"')
+_CELL_REF = re.compile(rb'\sr="([A-Za-z]+)0*(\d+)"')
 _FORMULA_TEXT = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?<!/)>(.*?)</(?:\w+:)?f>", re.DOTALL)
 _HAS_VALUE = re.compile(rb"<(?:\w+:)?v\b[^>]*?(?<!/)>[^<]")
 _CELL_START = re.compile(rb"<(?:\w+:)?c[\s>]")
@@ -397,7 +411,7 @@ _FORMULA_START = re.compile(rb"<(?:\w+:)?f[\s>]")
 def column_number(letters: bytes | str) -> int:
     """`A` → 1, `Z` → 26, `AA` → 27."""
     number = 0
-    for char in letters.decode() if isinstance(letters, bytes) else letters:
+    for char in (letters.decode() if isinstance(letters, bytes) else letters).upper():
         number = number * 26 + ord(char) - 64
     return number
 
@@ -423,12 +437,13 @@ def _greater_number(limit: int) -> str:
 
 
 def _greater_column(limit: int) -> str:
-    """A regex matching the column letters after column `limit` (`O` → `P`…`Z`, `AA`…)."""
+    """A regex matching the column letters after column `limit` (`O` → `P`…`Z`, `AA`…), of any length; compile it
+    case-insensitive (the engine reads `zz` as `ZZ`)."""
     if limit <= 0:
-        return "[A-Z]{1,3}"
+        return "[A-Z]+"
     text = column_letters(limit)
     size = len(text)
-    options = [f"[A-Z]{{{size + 1},3}}"] if size < 3 else []
+    options = [f"[A-Z]{{{size + 1},}}"]
     for i, char in enumerate(text):
         if char != "Z":
             rest = size - i - 1
@@ -446,7 +461,8 @@ class _XlsxScanner:
     order of its rows.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, check: Callable[[int, int], None] | None = None) -> None:
+        self.check = check  # called with the bounds after each piece: a sheet too big stops the stream at once
         self.started = False
         self.lt = b"<"
         self.max_row = 0
@@ -483,8 +499,8 @@ class _XlsxScanner:
         # way to hide a cell from a naive scan) switches the piece to the slower whitespace-aware pattern.
         lead = rb" " if piece.count(b'r="') == piece.count(b' r="') else rb"\s"
         beyond = re.compile(
-            lead + rb'r="(?:' + _greater_column(self.max_col).encode() + rb"\d{1,12}|[A-Z]{1,3}0*"
-            + _greater_number(self.max_row).encode() + rb')"[^>/]*>'
+            lead + rb'r="(?:' + _greater_column(self.max_col).encode() + rb"\d+|[A-Z]+0*"
+            + _greater_number(self.max_row).encode() + rb')"[^>/]*>', re.IGNORECASE
         )
         for match in beyond.finditer(piece):
             ref = _CELL_REF.match(piece, match.start())
@@ -505,6 +521,8 @@ class _XlsxScanner:
                 )
         if lt + b"f>" in piece or lt + b"f " in piece:
             self._formulas(piece)
+        if self.check is not None:
+            self.check(*self.bounds())
 
     def _formulas(self, piece: bytes) -> None:
         for match in _FORMULA_START.finditer(piece):
@@ -533,7 +551,7 @@ class _XlsxScanner:
 
 
 def scan_xlsx_sheet(archive: zipfile.ZipFile, member: str, sheet: str, name: str) -> SheetScan:
-    scanner = _XlsxScanner()
+    scanner = _XlsxScanner(lambda rows, cols: check_dimensions(sheet, rows, cols))
     stream_entry(archive, member, MAX_SHEET_XML_BYTES, name, scanner)
     rows, cols = scanner.bounds()
     check_dimensions(sheet, rows, cols)

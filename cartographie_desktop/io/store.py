@@ -3,7 +3,13 @@
 - Every change is committed at once, in one transaction (rollback journal, `synchronous=FULL`): a kill at any moment
   leaves the previous or the new state, and a file copied by the user while the program runs is complete.
 - A new file is written beside its destination and renamed over it, so a crash never leaves half a project.
-- On open: our `application_id`, a schema version we know, `PRAGMA integrity_check`; otherwise a French `StoreError`.
+- A program killed while writing a new file leaves `.<name>-xxxxxxxx.tmp` beside it: the next write of that project
+  removes those older than `STALE_TEMPORARY_S` (a younger one may belong to a program still writing).
+- A program killed in the middle of an edit leaves `<name>.carto-journal` beside the file (a *hot journal*): SQLite
+  rolls it back on the next read-write open. A read-only open cannot, so it first lets a read-write connection do it.
+- On open: our `application_id`, a schema version we know, `PRAGMA integrity_check` and `foreign_key_check`, our
+  tables and columns; on reading, every value is checked for its type and range (a file edited by hand with an SQLite
+  tool can hold a text where a number goes). Otherwise a French `StoreError`, never another exception.
 - No personal data: names, NIR and dates of birth are never written, unless the user explicitly opted in at import
   (then they go to `personal_data`, and nowhere else).
 """
@@ -11,11 +17,15 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import json
+import math
 import os
+import re
+import secrets
 import shutil
 import sqlite3
-import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -35,6 +45,7 @@ from cartographie_desktop.core.model import (
 SUFFIX = ".carto"
 APPLICATION_ID = 0x43415254  # "CART"
 SCHEMA_VERSION = 1
+STALE_TEMPORARY_S = 10 * 60  # a program writing a project touches its temporary file every few milliseconds
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -106,6 +117,26 @@ class CorruptProjectError(StoreError):
     pass
 
 
+DAMAGED = "Le projet « {name} » est endommagé et ne peut pas être ouvert."
+EDITED = ("Le projet « {name} » contient des données illisibles ({where}) : il a sans doute été modifié en dehors du "
+          "programme, ou endommagé.")
+BUSY_CODES = {getattr(sqlite3, "SQLITE_BUSY", 5), getattr(sqlite3, "SQLITE_LOCKED", 6)}
+
+
+# What SQLite raises on a damaged file: sqlite3 itself fails to decode an error message quoting damaged schema text
+# as UTF-8 (found by scripts/fuzz_readers.py: a UnicodeDecodeError from `PRAGMA page_count`).
+DAMAGE = (sqlite3.DatabaseError, UnicodeDecodeError)
+
+
+def _busy(exc: BaseException) -> bool:
+    return isinstance(exc, sqlite3.Error) and (getattr(exc, "sqlite_errorcode", None) in BUSY_CODES
+                                               or "locked" in str(exc))
+
+
+def _busy_error(name: str) -> StoreError:
+    return StoreError(f"« {name} » est en cours d'enregistrement par un autre programme : réessayez dans un instant.")
+
+
 # --- (de)serialising the workshops section: the workshop feature registers its codec here ---------------------
 
 def _identity_dump(item: object) -> tuple[str, dict]:
@@ -116,6 +147,60 @@ def _identity_dump(item: object) -> tuple[str, dict]:
 
 workshop_dump = _identity_dump  # (item) -> (id, json-able dict)
 workshop_load = dict  # (dict) -> item
+
+
+def _temporary_pattern(path: Path) -> re.Pattern[str]:
+    """The names `_new_temporary` gives (those of `tempfile.mkstemp`), and SQLite's journal of such a file."""
+    return re.compile(rf"\.{re.escape(path.stem)}-[a-z0-9_]{{8}}\.tmp(?:-journal)?")
+
+
+def clean_stale_temporaries(path: Path, *, older_than: float = STALE_TEMPORARY_S) -> list[Path]:
+    """Remove what a program killed while writing `path` left beside it; returns what was removed.
+
+    Only files of our own naming, and only those untouched for `older_than` seconds: a younger one may be another
+    window's write in progress (on Windows an open file cannot be removed anyway).
+    """
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    pattern = _temporary_pattern(path)
+    limit = time.time() - older_than
+    removed = []
+    for candidate in folder.glob(f".{glob.escape(path.stem)}-*.tmp*"):
+        try:
+            if pattern.fullmatch(candidate.name) and candidate.stat().st_mtime <= limit:
+                candidate.unlink()
+                removed.append(candidate)
+        except OSError:
+            continue  # in use, or already gone: never a reason to refuse a write
+    return removed
+
+
+_TEMPORARY_LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789_"
+
+
+def _new_temporary(path: Path) -> Path:
+    """An empty file beside `path`, to be renamed over it once complete; stale ones of earlier runs are removed.
+
+    Named as `tempfile.mkstemp` would, but created with the user's usual permissions (mkstemp's are owner-only,
+    which the rename would pass on to the project: a colleague could not open it on a shared folder).
+    """
+    folder = path.parent if str(path.parent) else Path(".")
+    clean_stale_temporaries(path)
+    for _ in range(100):
+        name = "".join(secrets.choice(_TEMPORARY_LETTERS) for _ in range(8))
+        candidate = folder / f".{path.stem}-{name}.tmp"
+        try:
+            os.close(os.open(candidate, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_BINARY", 0), 0o666))
+        except FileExistsError:
+            continue
+        return candidate
+    raise FileExistsError(f"no free temporary name beside {path.name}")
+
+
+def _remove_temporary(tmp: Path) -> None:
+    for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
 
 
 def _connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
@@ -221,12 +306,28 @@ SECTION_WRITERS = {
 ALL_SECTIONS = tuple(SECTION_WRITERS)
 
 
+def _expected_columns() -> dict[str, set[str]]:
+    """Our tables and their columns, read from SCHEMA itself (one source of truth)."""
+    tables: dict[str, set[str]] = {}
+    for statement in SCHEMA.split(";"):
+        found = re.search(r"CREATE TABLE (\w+) \((.*)\)", statement, re.S)
+        if found:
+            tables[found.group(1)] = {line.split()[0] for line in found.group(2).splitlines()
+                                      if line.strip() and not line.split()[0].isupper()}
+    return tables
+
+
+EXPECTED_COLUMNS = _expected_columns()
+
+
 def _check(conn: sqlite3.Connection, path: Path) -> None:
     name = path.name
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-    except sqlite3.DatabaseError as exc:
+    except DAMAGE as exc:
+        if _busy(exc):
+            raise _busy_error(name) from exc
         raise NotAProjectError(
             f"« {name} » n'est pas un projet Cartographie (fichier illisible ou d'un autre type).") from exc
     if app_id != APPLICATION_ID:
@@ -235,49 +336,192 @@ def _check(conn: sqlite3.Connection, path: Path) -> None:
         raise NewerVersionError(
             f"« {name} » a été créé par une version plus récente du programme (format {version}). "
             "Installez la dernière version de Cartographie IA des métiers pour l'ouvrir.")
+    if version < 1:
+        raise CorruptProjectError(f"Le projet « {name} » indique un format inconnu ({version}) : il a sans doute été "
+                                  "modifié en dehors du programme.")
     try:
+        # A file cut short (a copy interrupted, a power cut) can pass integrity_check: SQLite reads the missing end
+        # of its last page as zeros, which may be inside a record. Its header says how long it must be.
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        size = path.stat().st_size
+        if size < page_size * pages or size % page_size:
+            raise CorruptProjectError(f"Le projet « {name} » est incomplet (fichier coupé, par exemple par une copie "
+                                      "interrompue) : il ne peut pas être ouvert.")
         result = conn.execute("PRAGMA integrity_check").fetchall()
-    except sqlite3.DatabaseError as exc:
-        raise CorruptProjectError(f"Le projet « {name} » est endommagé et ne peut pas être ouvert.") from exc
+        if result == [("ok",)]:
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            for table, columns in EXPECTED_COLUMNS.items():
+                have = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")} if table in tables else set()
+                if not columns <= have:
+                    raise CorruptProjectError(EDITED.format(name=name, where=f"table « {table} » incomplète"))
+            if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+                raise CorruptProjectError(EDITED.format(name=name, where="références entre tables incohérentes"))
+    except (*DAMAGE, OSError) as exc:
+        if _busy(exc):
+            raise _busy_error(name) from exc
+        raise CorruptProjectError(DAMAGED.format(name=name)) from exc
     if result != [("ok",)]:
-        raise CorruptProjectError(f"Le projet « {name} » est endommagé et ne peut pas être ouvert.")
+        if all(str(line[0]).startswith(("CHECK constraint failed", "NULL value in")) for line in result):
+            # Pages intact, but values a hand edit forced past the schema's rules (a read-write check sees them).
+            raise CorruptProjectError(EDITED.format(name=name, where="règles de la structure non respectées"))
+        raise CorruptProjectError(DAMAGED.format(name=name))
+
+
+def _recover_hot_journal(path: Path) -> None:
+    """Let a read-write connection roll back what a killed program left half-written (see the module docstring)."""
+    journal = path.with_name(path.name + "-journal")
+    try:
+        if not journal.is_file() or journal.stat().st_size == 0:
+            return
+    except OSError:
+        return
+    try:
+        conn = sqlite3.connect(str(path), isolation_level=None)
+        try:
+            conn.execute("PRAGMA application_id").fetchone()  # any read rolls a hot journal back
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        if _busy(exc):
+            raise _busy_error(path.name) from exc
+        raise StoreError(
+            f"« {path.name} » a été interrompu pendant un enregistrement et ne peut pas être remis en état ici "
+            f"(dossier en lecture seule ?) : copiez-le, avec le fichier « {journal.name} » qui est à côté, dans un "
+            "dossier modifiable, puis ouvrez la copie.") from exc
+
+
+class _Bad(ValueError):
+    """A value of the wrong type or out of range; its text says where (French, for the message)."""
+
+
+def _str(value: object, where: str) -> str:
+    if not isinstance(value, str):
+        raise _Bad(where)
+    return value
+
+
+def _num(value: object, where: str, *, low: float = -math.inf, high: float = math.inf) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+        raise _Bad(where)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _Bad(where)
+    return value
+
+
+def _count(value: object, where: str, high: int = 10**9) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= high:
+        raise _Bad(where)
+    return value
+
+
+MAX_POST_FTE = 1e6  # a budget-annex line counts several posts, never a million
+# What the edit factories of core/commands.py accept: a score in [0, 1], a weight in ]0, 100].
+DECISION_RANGES = {DecisionKind.OVERRIDE: (0.0, 1.0), DecisionKind.CUSTOM: (0.0, 1.0),
+                   DecisionKind.WEIGHT: (0.0, 100.0)}
+
+
+def _enum(kind: type, value: object, where: str):
+    try:
+        return kind(value)
+    except ValueError as exc:
+        raise _Bad(where) from exc
+
+
+def _digits(value: str, longest: int) -> int | None:
+    return int(value) if re.fullmatch(rf"[0-9]{{1,{longest}}}", value) else None
+
+
+def _json(text: object, where: str, kind: type) -> object:
+    try:
+        value = json.loads(_str(text, where))
+    except (ValueError, RecursionError) as exc:
+        raise _Bad(where) from exc
+    if not isinstance(value, kind):
+        raise _Bad(where)
+    return value
+
+
+def _pairs(text: object, where: str) -> list[tuple[object, object]]:
+    pairs = []
+    for item in _json(text, where, list):
+        if not isinstance(item, list) or len(item) != 2:
+            raise _Bad(where)
+        pairs.append((item[0], item[1]))
+    return pairs
 
 
 def _read(conn: sqlite3.Connection) -> tuple[Project, dict[int, dict[str, str]]]:
-    meta = dict(conn.execute("SELECT key, value FROM meta"))
+    meta = {_str(key, "table « meta »"): _str(value, "table « meta »")
+            for key, value in conn.execute("SELECT key, value FROM meta")}
     index = meta.get("index", DEFAULT_INDEX)
+    mapping = _json(meta.get("mapping") or "{}", "correspondance des colonnes", dict)
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()):
+        raise _Bad("correspondance des colonnes")
     project = Project(
         commune=meta.get("commune", ""),
-        year=int(meta["year"]) if meta.get("year", "").isdigit() else 0,
+        year=_digits(meta.get("year", ""), 4) or 0,
         index=index if index in INDEXES else DEFAULT_INDEX,
-        privacy_k=int(meta["privacy_k"]) if meta.get("privacy_k", "").isdigit() else DEFAULT_PRIVACY_K,
+        privacy_k=_digits(meta.get("privacy_k", ""), 3) or DEFAULT_PRIVACY_K,
         source_name=meta.get("source_name", ""),
-        mapping=json.loads(meta.get("mapping") or "{}"),
-        extra=json.loads(meta.get("extra") or "{}"),
+        mapping=mapping,
+        extra=_json(meta.get("extra") or "{}", "réglages du projet", dict),
     )
+    where = "table « posts »"
     project.posts = [
-        Post(id=row[0], title=row[1], grade=row[2], categorie=row[3], filiere=row[4], direction=row[5],
-             status=row[6], sexe=row[7], fte=row[8], headcount=row[9], budget=row[10], source=row[11])
+        Post(id=row[0], title=_str(row[1], where), grade=_str(row[2], where), categorie=_str(row[3], where),
+             filiere=_str(row[4], where), direction=_str(row[5], where), status=_str(row[6], where),
+             sexe=_str(row[7], where), fte=float(_num(row[8], where, low=0, high=MAX_POST_FTE)),
+             headcount=_count(row[9], where, 10**6), budget=_str(row[10], where), source=_str(row[11], where))
         for row in conn.execute("SELECT id, title, grade, categorie, filiere, direction, status, sexe, fte,"
                                 " headcount, budget, source FROM posts ORDER BY id")
     ]
+    where = "table « matches »"
     for key, title, job_code, confidence, status, alternatives in conn.execute(
             "SELECT key, title, job_code, confidence, status, alternatives FROM matches"):
-        project.matches[key] = TitleMatch(
-            title=title, job_code=job_code, confidence=confidence, status=MatchStatus(status),
-            alternatives=tuple((str(code), float(conf)) for code, conf in json.loads(alternatives)))
-    project.post_jobs = dict(conn.execute("SELECT post_id, job_code FROM post_jobs"))
+        if job_code is not None:
+            _str(job_code, where)
+        project.matches[_str(key, where)] = TitleMatch(
+            title=_str(title, where), job_code=job_code, confidence=float(_num(confidence, where, low=0, high=1)),
+            status=_enum(MatchStatus, status, where),
+            alternatives=tuple((_str(code, where), float(_num(conf, where, low=0, high=1)))
+                               for code, conf in _pairs(alternatives, where)))
+    where = "table « post_jobs »"
+    project.post_jobs = {post_id: _str(code, where)
+                         for post_id, code in conn.execute("SELECT post_id, job_code FROM post_jobs")}
+    where = "table « decisions »"
     for kind, job, activity, value, reason, author, date, label, links in conn.execute(
             "SELECT kind, job, activity, value, reason, author, date, label, ilo_links FROM decisions"):
-        decision = Decision(DecisionKind(kind), job, activity, value=value, reason=reason, author=author,
-                            date=date, label=label,
-                            ilo_links=tuple((str(isco), int(task)) for isco, task in json.loads(links)))
+        ilo_links = tuple((isco if isinstance(isco, str) else str(_count(isco, where)), _count(task, where))
+                          for isco, task in _pairs(links, where))
+        kind = _enum(DecisionKind, kind, where)  # noqa: PLW2901 (the same value, typed)
+        low, high = DECISION_RANGES.get(kind, (-math.inf, math.inf))
+        if value is None and kind in DECISION_RANGES:
+            raise _Bad(where)
+        decision = Decision(kind, _str(job, where), _str(activity, where),
+                            value=None if value is None else float(_num(value, where, low=low, high=high)),
+                            reason=_str(reason, where),
+                            author=_str(author, where), date=_str(date, where), label=_str(label, where),
+                            ilo_links=ilo_links)
         project.decisions[decision.key] = decision
-    project.workshops = [workshop_load(json.loads(data))
-                         for (data,) in conn.execute("SELECT data FROM workshops ORDER BY position")]
+    where = "fiches d'atelier"
+    try:
+        project.workshops = []
+        for key, data in conn.execute("SELECT id, data FROM workshops ORDER BY position"):
+            item = workshop_load(_json(data, where, dict))
+            if workshop_dump(item)[0] != key:  # the document's id is the row's: a project must save as it loads
+                raise _Bad(where)
+            project.workshops.append(item)
+    except _Bad:
+        raise
+    except ValueError as exc:  # the codec's own checks, in French (WorkshopDataError is a ValueError)
+        raise _Bad(f"{where} : {exc}") from exc
+    except (TypeError, KeyError) as exc:
+        raise _Bad(where) from exc
     personal: dict[int, dict[str, str]] = {}
+    where = "table « personal_data »"
     for post_id, name, value in conn.execute("SELECT post_id, field, value FROM personal_data"):
-        personal.setdefault(post_id, {})[name] = value
+        personal.setdefault(post_id, {})[_str(name, where)] = _str(value, where)
     return project, personal
 
 
@@ -298,11 +542,9 @@ class ProjectStore:
         folder = path.parent if str(path.parent) else Path(".")
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=folder)
-            os.close(fd)
+            tmp = _new_temporary(path)
         except OSError as exc:
             raise StoreError(f"Impossible d'écrire dans le dossier « {folder} » : {exc.strerror or exc}.") from exc
-        tmp = Path(tmp_name)
         try:
             conn = _connect(tmp)
             try:
@@ -320,10 +562,10 @@ class ProjectStore:
                 conn.close()
             os.replace(tmp, path)
         except sqlite3.Error as exc:
-            tmp.unlink(missing_ok=True)
+            _remove_temporary(tmp)
             raise StoreError(f"Le projet n'a pas pu être enregistré : {exc}.") from exc
         except OSError as exc:
-            tmp.unlink(missing_ok=True)
+            _remove_temporary(tmp)
             raise StoreError(f"Le projet n'a pas pu être enregistré : {exc.strerror or exc}.") from exc
         return cls.open(path)
 
@@ -332,6 +574,8 @@ class ProjectStore:
         path = Path(path)
         if not path.is_file():
             raise StoreError(f"Le fichier « {path.name} » est introuvable.")
+        if read_only:
+            _recover_hot_journal(path)
         try:
             conn = _connect(path, read_only=read_only)
         except sqlite3.Error as exc:
@@ -340,8 +584,10 @@ class ProjectStore:
             _check(conn, path)
             if not read_only:
                 _configure_for_writing(conn)
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, UnicodeDecodeError) as exc:
             conn.close()
+            if _busy(exc):
+                raise _busy_error(path.name) from exc
             raise StoreError(f"Impossible d'ouvrir « {path.name} » en écriture : {exc}.") from exc
         except BaseException:
             conn.close()
@@ -354,9 +600,14 @@ class ProjectStore:
     def load_with_personal(self) -> tuple[Project, dict[int, dict[str, str]]]:
         try:
             return _read(self._conn)
-        except (sqlite3.Error, ValueError, KeyError, TypeError) as exc:
-            raise CorruptProjectError(
-                f"Le projet « {self.path.name} » contient des données illisibles ({exc}).") from exc
+        except _Bad as exc:
+            raise CorruptProjectError(EDITED.format(name=self.path.name, where=exc)) from exc
+        except sqlite3.Error as exc:
+            if _busy(exc):
+                raise _busy_error(self.path.name) from exc
+            raise CorruptProjectError(DAMAGED.format(name=self.path.name)) from exc
+        except (ValueError, KeyError, TypeError, RecursionError) as exc:  # unforeseen: still our French message
+            raise CorruptProjectError(EDITED.format(name=self.path.name, where="contenu inattendu")) from exc
 
     # -- writing ------------------------------------------------------------------------------------------------
 
@@ -374,13 +625,13 @@ class ProjectStore:
         except sqlite3.Error as exc:
             raise StoreError(f"La modification n'a pas pu être enregistrée : {exc}.") from exc
 
-    def save_as(self, path: Path) -> ProjectStore:
-        """Copy the project to a new file with SQLite's backup API; the copy becomes the open project."""
+    def copy_to(self, path: Path) -> Path:
+        """A consistent copy of the open project (SQLite's backup API), written beside `path` then renamed over it."""
         path = Path(path)
-        folder = path.parent if str(path.parent) else Path(".")
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=folder)
-        os.close(fd)
-        tmp = Path(tmp_name)
+        try:
+            tmp = _new_temporary(path)
+        except OSError as exc:
+            raise StoreError(f"La copie « {path.name} » n'a pas pu être enregistrée : {exc.strerror or exc}.") from exc
         try:
             target = sqlite3.connect(str(tmp))
             try:
@@ -389,8 +640,13 @@ class ProjectStore:
                 target.close()
             os.replace(tmp, path)
         except (sqlite3.Error, OSError) as exc:
-            tmp.unlink(missing_ok=True)
+            _remove_temporary(tmp)
             raise StoreError(f"La copie « {path.name} » n'a pas pu être enregistrée : {exc}.") from exc
+        return path
+
+    def save_as(self, path: Path) -> ProjectStore:
+        """Copy the project to a new file; the copy becomes the open project."""
+        self.copy_to(path)
         self.close()
         return ProjectStore.open(path)
 

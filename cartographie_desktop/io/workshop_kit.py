@@ -71,6 +71,7 @@ KIT_VERSION = 1
 TECH_SHEET = "_kit"
 GUIDE_SHEET = "Mode d'emploi"
 MAX_KIT_BYTES = 20 * 1024 * 1024  # a kit is a few dozen kilobytes; anything huge is not one of ours
+MAX_KIT_XML_BYTES = 50 * 1024 * 1024  # decompressed: a 4 MB zip bomb held 1.2 GB of rows (scripts/fuzz_readers.py)
 MAX_ROWS = 5000
 MAX_COLUMNS = 40
 SPARE_ROWS = 4  # blank lines offered at the end of each table
@@ -561,7 +562,7 @@ def _open(path: Path):
         size = path.stat().st_size
     except OSError as exc:
         raise KitError(f"Le fichier « {path.name} » est introuvable ou illisible.") from exc
-    if size > MAX_KIT_BYTES:
+    if size > MAX_KIT_BYTES or _declared_size(path) > MAX_KIT_XML_BYTES:
         raise KitError(f"« {path.name} » est bien trop gros pour un kit d'atelier.")
     try:
         return load_workbook(path, read_only=True, data_only=False)  # streamed: a huge file costs little
@@ -575,6 +576,15 @@ def _open(path: Path):
     except Exception as exc:  # lxml / defusedxml refusals (entities, DTD) and other parser failures
         raise KitError(f"« {path.name} » contient un contenu XML refusé par la lecture sécurisée : il n'est pas "
                        "importé.") from exc
+
+
+def _declared_size(path: Path) -> int:
+    """What the archive says its parts hold once decompressed (a part lying about it fails its CRC when read)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return 0  # not a zip: openpyxl says so in its own words below
 
 
 def _refused_xml(exc: BaseException) -> bool:
@@ -614,20 +624,21 @@ def _tech_info(wb, problems: list[KitProblem]) -> tuple[dict[str, WorkshopSheet 
         return bases, titles, info
     ws = wb[TECH_SHEET]
     chunks: dict[str, list[tuple[int, str]]] = {}
-    for row in ws.iter_rows(values_only=True):
-        kind = row[0] if row else None
+    for values in ws.iter_rows(values_only=True):
+        row = (*values, *(None,) * 8)  # cells cleared at the end of a row are not there at all
+        kind = row[0]
         if kind == "kit":
             info = {"marker": _text(row[1]), "version": _text(row[2]), "commune": _text(row[4]),
-                    "prepared": _text(row[5]), "group": _text(row[6]) if len(row) > 6 else ""}
-        elif kind == "sheet" and len(row) >= 4:
+                    "prepared": _text(row[5]), "group": _text(row[6])}
+        elif kind == "sheet" and len(values) >= 4:
             titles[_text(row[1])] = _text(row[2])
             chunks.setdefault(_text(row[1]), [])
-        elif kind == "base" and len(row) >= 4 and _text(row[2]).isdigit():
+        elif kind == "base" and len(values) >= 4 and _text(row[2]).isdecimal():
             chunks.setdefault(_text(row[1]), []).append((int(_text(row[2])), _text(row[3])))
     if info.get("marker") != KIT_MARKER:
         problems.append(KitProblem("ce classeur ne ressemble pas à un kit d'atelier préparé par le programme.",
                                    blocking=False))
-    elif info.get("version", "").isdigit() and int(info["version"]) > KIT_VERSION:
+    elif info.get("version", "").isdecimal() and int(info["version"]) > KIT_VERSION:
         raise KitError("Ce kit a été préparé par une version plus récente du programme : installez la dernière "
                        "version pour l'importer.")
     for sheet_id, parts in chunks.items():
@@ -1071,58 +1082,89 @@ def read_kit(path: Path, project: Project, ref: Referentiel) -> KitImport:
     """
     path = Path(path)
     wb = _open(path)
-    problems: list[KitProblem] = []
     try:
-        bases, titles, info = _tech_info(wb, problems)
-        if info.get("commune") and project.commune and info["commune"] != project.commune:
-            problems.append(KitProblem(f"ce kit a été préparé pour « {info['commune']} », pas pour "
-                                       f"« {project.commune} ».", blocking=False))
-        current = {s.id: s for s in project.workshops}
-        by_title = {title: sheet_id for sheet_id, title in titles.items()}
-        found: set[str] = set()
-        changes: list[KitChange] = []
-        read = 0
-        for ws in wb.worksheets:
-            if ws.title in (TECH_SHEET, GUIDE_SHEET):
-                continue
-            first = _first_row(ws)
-            column = _marker_column(first)
-            sheet_id = str(first[column - 1])[6:] if column else by_title.get(ws.title, "")
-            if not sheet_id:
-                problems.append(KitProblem("feuille non reconnue (elle n'a pas été préparée par le programme ou "
-                                           "ses repères techniques ont été effacés) : elle n'est pas importée.",
-                                           ws.title))
-                continue
-            if column is None:
-                problems.append(KitProblem("les repères techniques de la feuille ont été effacés : elle n'est pas "
-                                           "importée. Préparez un nouveau kit.", ws.title))
-                found.add(sheet_id)
-                continue
-            if sheet_id in found:
-                problems.append(KitProblem("feuille en double (copie d'une autre feuille) : elle n'est pas "
-                                           "importée.", ws.title))
-                continue
-            found.add(sheet_id)
-            sheet = current.get(sheet_id)
-            if sheet is None:
-                problems.append(KitProblem("cette fiche a été supprimée du projet depuis la préparation du kit : "
-                                           "elle n'est pas importée.", ws.title))
-                continue
-            base = bases.get(sheet_id)
-            if sheet_id in bases and base is None:
-                problems.append(KitProblem("la copie technique de cette fiche est illisible : les lignes effacées "
-                                           "ne seront pas supprimées.", ws.title, blocking=False))
-            reading = _Reader(ws, column, problems, base=base, current=sheet).read()
-            job = ref.jobs[sheet.job].label if sheet.job in ref.jobs else sheet.job
-            _Differ(reading, base, sheet, f"{job} ({workshop_label(sheet)})", changes).run()
-            read += 1
-        for sheet_id, title in titles.items():
-            if sheet_id not in found:
-                problems.append(KitProblem(f"la feuille « {title} » a été supprimée du kit : rien n'est importé "
-                                           "pour elle, et rien n'est retiré du projet."))
-        if not read and not titles:
-            raise KitError(f"« {path.name} » ne contient aucune fiche d'atelier : ce n'est pas un kit préparé par "
-                           "le programme.")
+        return _read_kit(path, wb, project, ref)
+    except Exception as exc:
+        if isinstance(exc, KitError) or not _raised_by_the_parser(exc):
+            raise
+        # The workbook is streamed: a damaged worksheet is only met while reading it.
+        raise KitError(f"« {path.name} » est endommagé (une feuille est illisible) : il n'est pas importé. "
+                       "Ouvrez-le dans Excel ou LibreOffice et enregistrez-le à nouveau, ou préparez un nouveau "
+                       "kit.") from exc
     finally:
         wb.close()
+
+
+_PARSER_MODULES = ("openpyxl", "xml", "defusedxml", "zipfile", "zlib", "et_xmlfile")
+
+
+def _raised_by_the_parser(exc: BaseException) -> bool:
+    """True for the damage of a file (XML, zip, a value openpyxl cannot convert), False for a fault of ours."""
+    import xml.parsers.expat
+    import zlib
+    from xml.etree.ElementTree import ParseError
+
+    if isinstance(exc, ParseError | xml.parsers.expat.ExpatError | zipfile.BadZipFile | zlib.error | EOFError):
+        return True
+    if _refused_xml(exc):
+        return True
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    module = tb.tb_frame.f_globals.get("__name__", "") if tb is not None else ""
+    return module.split(".")[0] in _PARSER_MODULES
+
+
+def _read_kit(path: Path, wb, project: Project, ref: Referentiel) -> KitImport:
+    problems: list[KitProblem] = []
+    bases, titles, info = _tech_info(wb, problems)
+    if info.get("commune") and project.commune and info["commune"] != project.commune:
+        problems.append(KitProblem(f"ce kit a été préparé pour « {info['commune']} », pas pour "
+                                   f"« {project.commune} ».", blocking=False))
+    current = {s.id: s for s in project.workshops}
+    by_title = {title: sheet_id for sheet_id, title in titles.items()}
+    found: set[str] = set()
+    changes: list[KitChange] = []
+    read = 0
+    for ws in wb.worksheets:
+        if ws.title in (TECH_SHEET, GUIDE_SHEET):
+            continue
+        first = _first_row(ws)
+        column = _marker_column(first)
+        sheet_id = str(first[column - 1])[6:] if column else by_title.get(ws.title, "")
+        if not sheet_id:
+            problems.append(KitProblem("feuille non reconnue (elle n'a pas été préparée par le programme ou "
+                                       "ses repères techniques ont été effacés) : elle n'est pas importée.",
+                                       ws.title))
+            continue
+        if column is None:
+            problems.append(KitProblem("les repères techniques de la feuille ont été effacés : elle n'est pas "
+                                       "importée. Préparez un nouveau kit.", ws.title))
+            found.add(sheet_id)
+            continue
+        if sheet_id in found:
+            problems.append(KitProblem("feuille en double (copie d'une autre feuille) : elle n'est pas "
+                                       "importée.", ws.title))
+            continue
+        found.add(sheet_id)
+        sheet = current.get(sheet_id)
+        if sheet is None:
+            problems.append(KitProblem("cette fiche a été supprimée du projet depuis la préparation du kit : "
+                                       "elle n'est pas importée.", ws.title))
+            continue
+        base = bases.get(sheet_id)
+        if sheet_id in bases and base is None:
+            problems.append(KitProblem("la copie technique de cette fiche est illisible : les lignes effacées "
+                                       "ne seront pas supprimées.", ws.title, blocking=False))
+        reading = _Reader(ws, column, problems, base=base, current=sheet).read()
+        job = ref.jobs[sheet.job].label if sheet.job in ref.jobs else sheet.job
+        _Differ(reading, base, sheet, f"{job} ({workshop_label(sheet)})", changes).run()
+        read += 1
+    for sheet_id, title in titles.items():
+        if sheet_id not in found:
+            problems.append(KitProblem(f"la feuille « {title} » a été supprimée du kit : rien n'est importé "
+                                       "pour elle, et rien n'est retiré du projet."))
+    if not read and not titles:
+        raise KitError(f"« {path.name} » ne contient aucune fiche d'atelier : ce n'est pas un kit préparé par "
+                       "le programme.")
     return KitImport(path, changes, problems, read, info.get("commune", ""), info.get("prepared", ""))

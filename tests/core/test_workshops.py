@@ -193,6 +193,7 @@ def test_delete_sheet_and_undo_restores_position(mini_ref):
 @pytest.mark.parametrize(("section", "values", "message"), [
     ("participants", {"count": 2, "role": "Jean DUPONT"}, "Prénom NOM"),
     ("participants", {"count": "deux", "role": "agents"}, "nombre entier"),
+    ("participants", {"count": "²", "role": "agents"}, "nombre entier"),  # a digit int() refuses (was ValueError)
     ("participants", {"count": 0, "role": "agents"}, "entre 1 et"),
     ("participants", {"count": 1, "role": " "}, "fonction"),
     ("risks", {"text": "   "}, "vide"),

@@ -51,7 +51,8 @@ class Shown:
 
 @pytest.fixture(autouse=True)
 def shown(monkeypatch, tmp_path) -> Shown:
-    """Never block on a modal dialog: errors and information are recorded; the demo folder is temporary."""
+    """Never block on a modal dialog: errors and information are recorded; the demo and backup folders are
+    temporary."""
     record = Shown()
 
     def present(dialog: errors.ErrorDialog) -> None:
@@ -66,6 +67,7 @@ def shown(monkeypatch, tmp_path) -> Shown:
     monkeypatch.setattr(dialogs, "ask_save_file", lambda *_a: None)
     monkeypatch.setattr(dialogs, "ask_open_file", lambda *_a: None)
     monkeypatch.setattr(demo, "demo_folder", lambda: tmp_path / "donnees-utilisateur" / "exemple")
+    monkeypatch.setattr(demo, "backup_root", lambda: tmp_path / "donnees-utilisateur" / "sauvegardes")
     return record
 
 

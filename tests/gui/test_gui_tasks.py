@@ -42,13 +42,31 @@ def test_user_errors_keep_their_french_message(qtbot, shown):
     assert shown.errors == ["Le fichier « x.carto » est introuvable."]
 
 
-def test_unexpected_errors_get_a_generic_french_message(qtbot, shown):
+def test_unexpected_errors_go_to_the_one_handler(qtbot, shown, caplog):
+    """A fault of ours in a task without its own error callback: logged with its traceback, the generic message."""
+    from cartographie_desktop.gui import errors
+
     def work(ctx):
         raise ZeroDivisionError
 
     task = tasks.run_task(None, work, title="Essai", label="Travail…")
     qtbot.waitUntil(lambda: not task.running, timeout=5000)
-    assert shown.errors == ["Une erreur inattendue s'est produite pendant le traitement."]
+    assert shown.errors == [errors.UNEXPECTED]
+    logged = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert len(logged) == 1
+    assert "tâche « Essai »" in logged[0].getMessage()
+    assert "ZeroDivisionError" in logged[0].getMessage()
+
+
+def test_user_errors_of_a_task_keep_their_own_message(qtbot, shown):
+    from cartographie_desktop.io.store import StoreError
+
+    def work(ctx):
+        raise StoreError("Le fichier « x.carto » est introuvable.")
+
+    task = tasks.run_task(None, work, title="Essai", label="Travail…")
+    qtbot.waitUntil(lambda: not task.running, timeout=5000)
+    assert shown.errors == ["Le fichier « x.carto » est introuvable."]
 
 
 def test_slow_work_shows_progress_and_can_be_cancelled(qtbot):

@@ -577,9 +577,10 @@ def test_a_hundred_thousand_rows_never_freeze_the_window(qtbot, make_wizard, tmp
     assert page.summary.text() == f"100{NNBSP}000 lignes lues : 100{NNBSP}000 postes retenus, 0 ligne écartée."
     intermediate = {value for value in page.progress_seen if 0 < value < page.PROGRESS_MAX}
     assert len(intermediate) >= 3, page.progress_seen  # the bar moved while reading
-    assert len(ticks) >= 0.25 * elapsed / 0.02, (len(ticks), elapsed)  # the UI thread kept serving its timers
-    gaps = [b - a for a, b in zip([started, *ticks], ticks, strict=False)]
-    assert max(gaps) < 2.0, max(gaps)
+    # The UI thread kept serving its timers all along: no stall near the 5 s after which Windows calls a window
+    # « ne répond pas ». (How often it ticks depends on the machine's load; that is for benchmarks, not tests.)
+    gaps = [b - a for a, b in zip([started, *ticks], [*ticks, started + elapsed], strict=True)]
+    assert len(ticks) >= 3 and max(gaps) < 2.0, (len(ticks), max(gaps), elapsed)
 
 
 def start_big_read(qtbot, make_wizard, tmp_path: Path) -> ImportWizard:

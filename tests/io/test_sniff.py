@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import random
 import re
 import time
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -158,6 +160,33 @@ def test_lying_zip_entry_is_caught_by_its_size_and_crc(data):
 def test_declared_zip_bomb_is_refused_before_reading(data):
     with pytest.raises(StaffingError, match="contenu décompressé démesuré"):
         sniff.open_zip(data / "bombe_declaree.xlsx")
+
+
+def test_zip_bomb_within_the_size_limits_is_refused_by_its_compression_ratio(tmp_path, monkeypatch):
+    """Found by scripts/fuzz_readers.py: 4 MB holding 1.2 GB of valid rows read for minutes. Scaled down here."""
+    monkeypatch.setattr(sniff, "RATIO_FLOOR", 1024**2)
+    row = "<row><c t=\"inlineStr\"><is><t>Agent</t></is></c><c><v>1</v></c></row>"
+    bomb = Path(_sheet_zip(tmp_path, row * 40_000, "bombe.xlsx").filename)  # 2.6 MB deflating to a few kB
+    with pytest.raises(StaffingError, match="contenu décompressé démesuré"):
+        sniff.open_zip(bomb)
+    rng = random.Random(4)
+    honest = "".join(f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>{rng.randbytes(12).hex()}</t></is></c></row>'
+                     for r in range(1, 40_000))
+    assert sniff.open_zip(Path(_sheet_zip(tmp_path, honest, "honnete.xlsx").filename)).namelist()
+
+
+def test_a_sheet_over_the_limits_stops_the_scan_at_once(tmp_path, monkeypatch):
+    """The scan used to read the whole sheet before comparing its size with the limits."""
+    monkeypatch.setattr(sniff, "MAX_ROWS", 1000)
+    monkeypatch.setattr(sniff, "CHUNK", 64 * 1024)
+    body = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>' for r in range(1, 300_001))
+    archive = _sheet_zip(tmp_path, body)
+    scanned = []
+    original = sniff._Pieces.add
+    monkeypatch.setattr(sniff._Pieces, "add", lambda self, chunk: (scanned.append(len(chunk)), original(self, chunk)))
+    with pytest.raises(StaffingError, match="trop grande"):
+        sniff.scan_xlsx_sheet(archive, "xl/worksheets/sheet1.xml", "Feuil1", "s.xlsx")
+    assert sum(scanned) < archive.getinfo("xl/worksheets/sheet1.xml").file_size / 10
 
 
 def test_ods_repetitions_are_expanded_only_where_there_is_content(data):

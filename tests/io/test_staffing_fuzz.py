@@ -261,3 +261,14 @@ def test_hostile_fixtures_in_a_child_process(data, tmp_path):
     names = [path.name for path in paths]
     assert {names[i]: outcome for i, (outcome, _) in results.items()} == dict.fromkeys(names, "staffing")
     assert max(seconds for _, seconds in results.values()) < 5
+
+
+@pytest.mark.parametrize("ref", ["zz99999", "A99999999999999", "AAAAAAAAAAAAAAAAAAAAAA1", "ZZZZ99", "zzzzzz1"])
+def test_far_references_of_any_length_or_case_in_a_child_process(data, tmp_path, ref):
+    """Found by scripts/fuzz_readers.py: the engine reads these references (lower case, more than three letters, a
+    row of more than twelve digits) and aborted the process allocating what they designate; the scan missed them."""
+    path = _rezip(data / "etat_du_personnel.xlsx", tmp_path / "loin.xlsx", "xl/worksheets/sheet1.xml",
+                  lambda content: content.replace(b"</row>", f'<c r="{ref}"><v>1</v></c></row>'.encode(), 1))
+    results = _run_worker([path], tmp_path)
+    assert results[0][0] == "staffing"
+    assert results[0][1] < 5

@@ -447,6 +447,70 @@ def test_xml_entities_are_refused(mini_ref, prepared, tmp_path):
         kit.read_kit(bomb, project, mini_ref)
 
 
+@pytest.mark.parametrize("member", ["xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml",
+                                    "xl/worksheets/sheet3.xml"])
+@pytest.mark.parametrize("damage", [b"<c r=\"A1\" \x01>", b"<row r=\"x\"><c r=\"A1\"><v>1</v></c></row>",
+                                    b"<row><c r=\"A1\" t=\"n\"><v>pas un nombre</v></c></row>"])
+def test_a_damaged_worksheet_met_while_streaming_is_a_kit_error(mini_ref, prepared, tmp_path, member, damage):
+    """Found by scripts/fuzz_readers.py: the workbook is read lazily, so a broken sheet raised a bare ParseError."""
+    project, path = prepared
+    damaged = tmp_path / "abime.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(damaged, "w") as target:
+        assert member in source.namelist()
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == member:
+                data = data.replace(b"<sheetData>", b"<sheetData>" + damage, 1)
+            target.writestr(item, data)
+    message = ""
+    try:
+        found = kit.read_kit(damaged, project, mini_ref)
+    except KitError as error:
+        message = str(error)
+    else:  # a damage openpyxl tolerates: read as far as it goes, with problems in French
+        assert all(problem.text for problem in found.problems)
+    assert not message or "endommagé" in message
+
+
+def test_a_zip_bomb_kit_is_refused_before_reading(mini_ref, prepared, tmp_path, monkeypatch):
+    """Found by scripts/fuzz_readers.py: 4 MB holding a 1.2 GB worksheet kept the reader busy for minutes."""
+    monkeypatch.setattr(kit, "MAX_KIT_XML_BYTES", 1024**2)
+    project, path = prepared
+    bomb = tmp_path / "bombe.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet2.xml":
+                data = data.replace(b"</sheetData>", b"<row><c><v>1</v></c></row>" * 60_000 + b"</sheetData>", 1)
+            target.writestr(item.filename, data)
+    assert bomb.stat().st_size < 200_000
+    with pytest.raises(KitError, match="bien trop gros"):
+        kit.read_kit(bomb, project, mini_ref)
+
+
+@pytest.mark.parametrize("version", ["", "²", "2"])
+def test_a_technical_sheet_cut_short_or_odd_is_read_without_fault(mini_ref, prepared, tmp_path, version):
+    """Found by scripts/fuzz_readers.py: the `kit` row with its last cells cleared raised IndexError; « ² » passes
+    str.isdigit() but not int()."""
+    project, path = prepared
+    wb = openpyxl.load_workbook(path)
+    tech = wb[kit.TECH_SHEET]
+    row = next(r for r in tech.iter_rows() if r[0].value == "kit")
+    row[2].value = version
+    for cell in row[3:]:
+        cell.value = None
+    for other in tech.iter_rows():
+        if other[0].value == "base":
+            other[2].value = "¹"
+    wb.save(tmp_path / "coupe.xlsx")
+    if version == "2":
+        with pytest.raises(KitError, match="plus récente"):
+            kit.read_kit(tmp_path / "coupe.xlsx", project, mini_ref)
+    else:
+        found = kit.read_kit(tmp_path / "coupe.xlsx", project, mini_ref)
+        assert found.sheets_read == 2
+
+
 def test_prepare_refuses_unknown_sheets_and_unwritable_paths(mini_ref, tmp_path):
     project = make_project(mini_ref, filled=False)
     with pytest.raises(KitError, match="au moins une fiche"):
