@@ -7,6 +7,7 @@ applied to means and SDs rounded to 2 decimals, in decimal arithmetic so that 0.
 from __future__ import annotations
 
 import csv
+import gzip
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -101,7 +102,11 @@ def load_occupations(ilo_dir: Path) -> dict[str, IloOccupation]:
 def _reasonings(ilo_dir: Path) -> dict[TaskKey, IloReasoning]:
     # 8 MB of text: read only when a person opens a task's detail, never at start-up.
     csv.field_size_limit(1 << 24)
-    with open(ilo_dir / "raisonnements_oit.csv", encoding="utf-8", newline="") as handle:
+    path = ilo_dir / "raisonnements_oit.csv"
+    if not path.exists():  # the executable ships it gzipped (build.spec): 1.7 MB to extract at start instead of 8.6
+        path = path.with_name(path.name + ".gz")
+    with (gzip.open(path, "rt", encoding="utf-8", newline="") if path.suffix == ".gz"
+          else open(path, encoding="utf-8", newline="")) as handle:
         return {
             (row["isco08"], int(row["task_id"])): IloReasoning(
                 _float(row["score_gpt4o"]), row["reasoning_gpt4o"],

@@ -9,6 +9,7 @@ import logging
 import logging.handlers
 import os
 import sys
+import time
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -42,6 +43,9 @@ QListWidget#nav {{ font-size: 11pt; }}
 QListWidget#nav::item {{ padding: 4px 8px; }}
 """
 _IGNORED_QT_MESSAGES = ("propagateSizeHints",)
+# benchmarks/bench_executable.py: with this set, the window prints « startup-probe <time.time()> » on stdout once it
+# shows the project asked for (or itself, without one), then quits. Start-up is measured from outside the process.
+STARTUP_PROBE = "CARTOGRAPHIE_STARTUP_PROBE"
 _translators: list[QTranslator] = []
 
 
@@ -208,10 +212,27 @@ def run(args: argparse.Namespace, *, referentiel: Referentiel | None = None, set
         window.show()
         if screenshot is not None:
             return _screenshot(app, window, args, view, screenshot)
+        if os.environ.get(STARTUP_PROBE):
+            _install_startup_probe(app, window, wants_project)
         open_initial(window, args, settings)
         return app.exec()
     finally:
         errors.present = previous_presenter
+
+
+def _install_startup_probe(app: QApplication, window, wants_project: bool) -> None:
+    """Print the wall-clock time once the window shows what was asked for, then quit (see STARTUP_PROBE)."""
+    def shown() -> None:
+        sys.stdout.write(f"startup-probe {time.time():.6f}\n")
+        sys.stdout.flush()
+        app.quit()
+
+    # A zero timer runs after the events already queued, among them the paint of the loaded view.
+    if wants_project:
+        window.project_loaded.connect(lambda: QTimer.singleShot(0, shown))
+        window.load_failed.connect(lambda _message: app.exit(2))
+    else:
+        QTimer.singleShot(0, shown)
 
 
 def open_initial(window, args: argparse.Namespace, settings: Settings) -> None:
