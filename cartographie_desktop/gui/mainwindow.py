@@ -46,7 +46,7 @@ from cartographie_desktop.gui.document import JobPosts, ProjectDocument
 from cartographie_desktop.gui.method import NOTICE, MethodDialog
 from cartographie_desktop.gui.settings import APPLICATION, Settings
 from cartographie_desktop.gui.tasks import Task, TaskContext, run_task, user_message
-from cartographie_desktop.gui.views import View, ViewSpec, views
+from cartographie_desktop.gui.views import View, ViewPages, ViewSpec, views
 from cartographie_desktop.gui.welcome import WelcomeWidget
 from cartographie_desktop.io import backups
 from cartographie_desktop.io.session import EditSession
@@ -114,21 +114,19 @@ class MainWindow(QMainWindow):
         self.welcome.recent.forget_path.connect(self.forget_recent)
 
         self.specs: list[ViewSpec] = views()
-        self.views: dict[str, View] = {}
         self.nav = QListWidget()
         self.nav.setAccessibleName("Vues")
         self.nav.setFixedWidth(170)
         self.nav.setObjectName("nav")
         self.view_stack = QStackedWidget()
+        self.views = ViewPages(self.specs, self, self.view_stack)
         for number, spec in enumerate(self.specs, start=1):
-            view = spec.factory(self)
-            self.views[spec.id] = view
-            self.view_stack.addWidget(view)
             item = QListWidgetItem(spec.label)
             item.setToolTip(f"{spec.description} (Ctrl+{number})")
             item.setSizeHint(QSize(150, 40))
             self.nav.addItem(item)
-        self.nav.currentRowChanged.connect(self.view_stack.setCurrentIndex)
+        self.views.show(0)  # the first view shows whenever a project opens: built now, the others when asked for
+        self.nav.currentRowChanged.connect(self.views.show)
         workspace = QWidget()
         row = QHBoxLayout(workspace)
         row.setContentsMargins(8, 8, 8, 0)
@@ -521,8 +519,7 @@ class MainWindow(QMainWindow):
         self.history.setStack(document.undo_stack if document else None)
         if document is not None:
             self._wire(document, connect=True)
-        for view in self.views.values():
-            view.set_document(document)
+        self.views.set_document(document)
         if document is not None:
             self.pages.setCurrentWidget(self.workspace)
             self.nav.setCurrentRow(0)
@@ -585,7 +582,7 @@ class MainWindow(QMainWindow):
         self._update_state()
 
     def _document_changed(self) -> None:
-        for view in self.views.values():
+        for view in self.views.built():
             view.document_changed()
         self._update_state()
 

@@ -150,6 +150,25 @@ def test_views_by_shortcut_and_ctrl_f(opened, qtbot):
     assert opened.focusWidget() is opened.views["agents"].search
 
 
+def test_views_are_built_when_first_shown_and_see_earlier_changes(opened, qtbot):
+    # Start-up builds only the first view; a later view built after a change shows that change.
+    assert opened.views.built() == [opened.views["metiers"]]
+    assert len(opened.views) == 5
+    assert opened.view_stack.count() == 5
+    opened.index_actions["2023"].trigger()
+    qtbot.keyClick(opened, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    synthese = opened.current_view()
+    assert synthese is opened.views["synthese"]
+    assert opened.view_stack.indexOf(synthese) == 2
+    assert synthese.document is opened.document
+    assert "2023" in synthese.note.text()
+    assert len(opened.views.built()) == 2
+    qtbot.keyClick(opened, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert opened.current_view() is opened.views["metiers"]
+    opened.close_project()
+    assert synthese.document is None  # a view built once follows every later project
+
+
 def test_synthesis_key_figures(opened):
     opened.show_view("synthese")
     view = opened.views["synthese"]

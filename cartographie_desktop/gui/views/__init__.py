@@ -8,13 +8,13 @@ module and adding its name to `MODULES` — the side list, the Affichage menu, t
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QStackedWidget, QWidget
 
 if TYPE_CHECKING:
     from cartographie_desktop.gui.document import ProjectDocument
@@ -105,3 +105,53 @@ def views() -> list[ViewSpec]:
     for name in MODULES:
         importlib.import_module(f"{__name__}.{name}")
     return list(_REGISTRY.values())
+
+
+class ViewPages(Mapping[str, View]):
+    """The window's views in their stack, each built the first time it is asked for.
+
+    Building every view (the Ateliers form, the charts) before the window shows cost about half a second of
+    start-up; the stack holds an empty placeholder until then. Iterating gives every view's id; `built()` gives only the
+    views that exist, which is what a broadcast (a new project, a change) needs.
+    """
+
+    def __init__(self, specs: list[ViewSpec], host: ViewHost, stack: QStackedWidget) -> None:
+        self._specs = {spec.id: spec for spec in specs}
+        self._host = host
+        self._stack = stack
+        self._built: dict[str, View] = {}
+        self._document: ProjectDocument | None = None
+        for _spec in specs:
+            stack.addWidget(QWidget())
+
+    def __getitem__(self, view_id: str) -> View:
+        view = self._built.get(view_id)
+        if view is None:
+            view = self._specs[view_id].factory(self._host)  # KeyError for an unknown id, as a dict
+            index = list(self._specs).index(view_id)
+            placeholder = self._stack.widget(index)
+            self._stack.insertWidget(index, view)  # the current page stays current (Qt keeps it by identity)
+            self._stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+            self._built[view_id] = view
+            view.set_document(self._document)
+        return view
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._specs)
+
+    def __len__(self) -> int:
+        return len(self._specs)
+
+    def built(self) -> list[View]:
+        return list(self._built.values())
+
+    def show(self, row: int) -> None:
+        """Make the view at `row` the current page, building it first if needed."""
+        if 0 <= row < len(self._specs):
+            self._stack.setCurrentWidget(self[list(self._specs)[row]])
+
+    def set_document(self, document: ProjectDocument | None) -> None:
+        self._document = document
+        for view in self.built():
+            view.set_document(document)
