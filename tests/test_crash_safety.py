@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from cartographie_desktop.io import backups, store
+from cartographie_desktop.io import backups, files, store
 from cartographie_desktop.io.store import ProjectStore, StoreError
 from tests import crash_driver
 from tests.gui import gui_factory
@@ -116,7 +116,7 @@ def test_import_killed_at_random_moments_leaves_no_half_project(tmp_path):
             outcomes.append("absent")
         assert code in (0, -signal.SIGKILL)
         leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
-        assert all(store._temporary_pattern(target).fullmatch(name) for name in leftovers), leftovers
+        assert all(files.temporary_pattern(target).fullmatch(name) for name in leftovers), leftovers
     assert killed_writing >= 2, outcomes
     assert {"absent", "old"} & set(outcomes)
 

@@ -4,7 +4,7 @@
   leaves the previous or the new state, and a file copied by the user while the program runs is complete.
 - A new file is written beside its destination and renamed over it, so a crash never leaves half a project.
 - A program killed while writing a new file leaves `.<name>-xxxxxxxx.tmp` beside it: the next write of that project
-  removes those older than `STALE_TEMPORARY_S` (a younger one may belong to a program still writing).
+  removes those older than ten minutes (`io.files`) (a younger one may belong to a program still writing).
 - A program killed in the middle of an edit leaves `<name>.carto-journal` beside the file (a *hot journal*): SQLite
   rolls it back on the next read-write open. A read-only open cannot, so it first lets a read-write connection do it.
 - On open: our `application_id`, a schema version we know, `PRAGMA integrity_check` and `foreign_key_check`, our
@@ -17,15 +17,12 @@
 from __future__ import annotations
 
 import contextlib
-import glob
 import json
 import math
 import os
 import re
-import secrets
 import shutil
 import sqlite3
-import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -41,11 +38,15 @@ from cartographie_desktop.core.model import (
     Project,
     TitleMatch,
 )
+from cartographie_desktop.io.files import (  # noqa: F401 (clean_stale_temporaries: part of this module's API)
+    clean_stale_temporaries,
+    new_temporary,
+    remove_temporary,
+)
 
 SUFFIX = ".carto"
 APPLICATION_ID = 0x43415254  # "CART"
 SCHEMA_VERSION = 1
-STALE_TEMPORARY_S = 10 * 60  # a program writing a project touches its temporary file every few milliseconds
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -147,60 +148,6 @@ def _identity_dump(item: object) -> tuple[str, dict]:
 
 workshop_dump = _identity_dump  # (item) -> (id, json-able dict)
 workshop_load = dict  # (dict) -> item
-
-
-def _temporary_pattern(path: Path) -> re.Pattern[str]:
-    """The names `_new_temporary` gives (those of `tempfile.mkstemp`), and SQLite's journal of such a file."""
-    return re.compile(rf"\.{re.escape(path.stem)}-[a-z0-9_]{{8}}\.tmp(?:-journal)?")
-
-
-def clean_stale_temporaries(path: Path, *, older_than: float = STALE_TEMPORARY_S) -> list[Path]:
-    """Remove what a program killed while writing `path` left beside it; returns what was removed.
-
-    Only files of our own naming, and only those untouched for `older_than` seconds: a younger one may be another
-    window's write in progress (on Windows an open file cannot be removed anyway).
-    """
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    pattern = _temporary_pattern(path)
-    limit = time.time() - older_than
-    removed = []
-    for candidate in folder.glob(f".{glob.escape(path.stem)}-*.tmp*"):
-        try:
-            if pattern.fullmatch(candidate.name) and candidate.stat().st_mtime <= limit:
-                candidate.unlink()
-                removed.append(candidate)
-        except OSError:
-            continue  # in use, or already gone: never a reason to refuse a write
-    return removed
-
-
-_TEMPORARY_LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789_"
-
-
-def _new_temporary(path: Path) -> Path:
-    """An empty file beside `path`, to be renamed over it once complete; stale ones of earlier runs are removed.
-
-    Named as `tempfile.mkstemp` would, but created with the user's usual permissions (mkstemp's are owner-only,
-    which the rename would pass on to the project: a colleague could not open it on a shared folder).
-    """
-    folder = path.parent if str(path.parent) else Path(".")
-    clean_stale_temporaries(path)
-    for _ in range(100):
-        name = "".join(secrets.choice(_TEMPORARY_LETTERS) for _ in range(8))
-        candidate = folder / f".{path.stem}-{name}.tmp"
-        try:
-            os.close(os.open(candidate, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_BINARY", 0), 0o666))
-        except FileExistsError:
-            continue
-        return candidate
-    raise FileExistsError(f"no free temporary name beside {path.name}")
-
-
-def _remove_temporary(tmp: Path) -> None:
-    for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
-        with contextlib.suppress(OSError):
-            leftover.unlink()
 
 
 def _connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
@@ -542,7 +489,7 @@ class ProjectStore:
         folder = path.parent if str(path.parent) else Path(".")
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            tmp = _new_temporary(path)
+            tmp = new_temporary(path)
         except OSError as exc:
             raise StoreError(f"Impossible d'écrire dans le dossier « {folder} » : {exc.strerror or exc}.") from exc
         try:
@@ -562,10 +509,10 @@ class ProjectStore:
                 conn.close()
             os.replace(tmp, path)
         except sqlite3.Error as exc:
-            _remove_temporary(tmp)
+            remove_temporary(tmp)
             raise StoreError(f"Le projet n'a pas pu être enregistré : {exc}.") from exc
         except OSError as exc:
-            _remove_temporary(tmp)
+            remove_temporary(tmp)
             raise StoreError(f"Le projet n'a pas pu être enregistré : {exc.strerror or exc}.") from exc
         return cls.open(path)
 
@@ -629,7 +576,7 @@ class ProjectStore:
         """A consistent copy of the open project (SQLite's backup API), written beside `path` then renamed over it."""
         path = Path(path)
         try:
-            tmp = _new_temporary(path)
+            tmp = new_temporary(path)
         except OSError as exc:
             raise StoreError(f"La copie « {path.name} » n'a pas pu être enregistrée : {exc.strerror or exc}.") from exc
         try:
@@ -640,7 +587,7 @@ class ProjectStore:
                 target.close()
             os.replace(tmp, path)
         except (sqlite3.Error, OSError) as exc:
-            _remove_temporary(tmp)
+            remove_temporary(tmp)
             raise StoreError(f"La copie « {path.name} » n'a pas pu être enregistrée : {exc}.") from exc
         return path
 

@@ -6,9 +6,10 @@ programs strip first) is also quote-prefixed, so that editing the cell in Excel 
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 from typing import Any
+
+from cartographie_desktop.io.files import written_atomically
 
 UNSAFE_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -29,12 +30,6 @@ def save(wb, path: Path) -> Path:
 
     Raises OSError (the caller words it in French) after removing the temporary file.
     """
-    path = Path(path)
-    tmp = path.with_name(f".{path.stem}-{secrets.token_hex(4)}.tmp")
-    try:
+    with written_atomically(Path(path)) as tmp:
         wb.save(tmp)
-        tmp.replace(path)
-    except OSError:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
+    return Path(path)

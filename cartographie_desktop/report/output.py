@@ -4,27 +4,25 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from cartographie_desktop.io.files import new_temporary, remove_temporary
 from cartographie_desktop.report.options import ReportError
 
 
 @contextlib.contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
-    """A temporary file beside `path`, renamed over it only when the block succeeds; removed otherwise."""
+    """`io.files.written_atomically` with French errors: a temporary file beside `path`, renamed over it on success."""
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
         raise ReportError(f"« {path.name} » est un dossier : choisissez un nom de fichier.")
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix + ".tmp", dir=folder)
-        os.close(fd)
+        tmp = new_temporary(path)
     except OSError as exc:
         raise ReportError(f"Impossible d'écrire dans le dossier « {folder} » : {exc.strerror or exc}.") from exc
-    tmp = Path(tmp_name)
     try:
         yield tmp
         try:
@@ -34,4 +32,4 @@ def atomic_path(path: Path) -> Iterator[Path]:
                 if isinstance(exc, PermissionError) else ""
             raise ReportError(f"Impossible d'enregistrer « {path.name} » : {exc.strerror or exc}.{hint}") from exc
     finally:
-        tmp.unlink(missing_ok=True)
+        remove_temporary(tmp)
