@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from cartographie_desktop import __version__
+from cartographie_desktop.core.model import MAX_PRIVACY_K
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 SUBCOMMANDS = ("import", "summary", "report", "export", "referentiel")
@@ -127,8 +128,8 @@ def _k_value(text: str) -> int:
         value = int(text)
     except ValueError:
         value = 0
-    if not 1 <= value <= 100:
-        raise argparse.ArgumentTypeError(f"« {text} » : le seuil doit être un nombre entier entre 1 et 100")
+    if not 1 <= value <= MAX_PRIVACY_K:
+        raise argparse.ArgumentTypeError(f"« {text} » : le seuil doit être un nombre entier entre 1 et {MAX_PRIVACY_K}")
     return value
 
 

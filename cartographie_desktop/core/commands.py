@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from cartographie_desktop.core.model import (
     INDEXES,
+    MAX_PRIVACY_K,
     Decision,
     DecisionKey,
     DecisionKind,
@@ -118,6 +119,8 @@ class SetProjectField:
             raise EditError(f"Champ de projet inconnu : {self.name}")
         if self.name == "index" and self.value not in INDEXES:
             raise EditError("L'indice OIT doit être 2023 ou 2025.")
+        if self.name == "privacy_k" and (type(self.value) is not int or not 1 <= self.value <= MAX_PRIVACY_K):
+            raise EditError(f"Le seuil de confidentialité doit être un nombre d'agents entre 1 et {MAX_PRIVACY_K}.")
         previous = getattr(project, self.name)
         setattr(project, self.name, self.value)
         return SetProjectField(self.name, previous, self.text)

@@ -15,6 +15,7 @@ Index = Literal["2023", "2025"]
 INDEXES: tuple[Index, ...] = ("2023", "2025")
 DEFAULT_INDEX: Index = "2025"
 DEFAULT_PRIVACY_K = 3
+MAX_PRIVACY_K = 100  # a threshold above this hides every figure of a commune
 
 INDEX_LABELS: dict[str, str] = {
     "2023": "OIT 2023 (document de travail n° 96)",

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from cartographie_desktop.core import commands
 from cartographie_desktop.core.commands import Command, EditError
-from cartographie_desktop.core.model import DecisionKind
+from cartographie_desktop.core.model import MAX_PRIVACY_K, DecisionKind
 from cartographie_desktop.core.scoring import ActivityResult
 from cartographie_desktop.core.text import format_number, format_score
 from cartographie_desktop.gui.document import ProjectDocument
@@ -401,15 +401,19 @@ class JobChooserDialog(QDialog):
 
 
 class PreferencesDialog(QDialog):
-    def __init__(self, parent: QWidget | None, settings: Settings) -> None:
+    """The author of decisions, and the privacy threshold: the open project's (`project`: its commune), else the
+    default for new projects."""
+
+    def __init__(self, parent: QWidget | None, settings: Settings, *, k: int | None = None,
+                 project: str | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Préférences")
         self.settings = settings
         self.author = QLineEdit(settings.author)
         self.author.setPlaceholderText("Fonction écrite sur les décisions, par ex. « Secrétaire générale »")
         self.k = QSpinBox()
-        self.k.setRange(1, 50)
-        self.k.setValue(settings.privacy_k)
+        self.k.setRange(1, MAX_PRIVACY_K)
+        self.k.setValue(settings.privacy_k if k is None else k)
         self.k.setSuffix(" agents")
         form = QFormLayout()
         for text, widget in (("&Auteur des décisions :", self.author),
@@ -418,7 +422,10 @@ class PreferencesDialog(QDialog):
             label.setBuddy(widget)
             form.addRow(label, widget)
         note = QLabel("Dans les graphiques, un groupe de moins d'agents que ce seuil est affiché « < seuil », "
-                      "pour que personne ne puisse être reconnu. Les totaux restent exacts.")
+                      "pour que personne ne puisse être reconnu. Les totaux restent exacts. "
+                      + (f"Ce seuil est enregistré dans le projet « {project} » (rapport, classeur, plan de "
+                         "formation) et sert aussi aux nouveaux projets." if project is not None
+                         else "Il s'applique aux nouveaux projets."))
         note.setWordWrap(True)
         note.setTextFormat(Qt.TextFormat.PlainText)
         form.addRow(note)
@@ -433,6 +440,5 @@ class PreferencesDialog(QDialog):
         self.setMinimumWidth(480)
 
     def save(self) -> None:
-        self.settings.author = self.author.text()
-        self.settings.privacy_k = self.k.value()
+        self.settings.author = self.author.text()  # the threshold is saved by the window (project and default)
         self.accept()

@@ -645,10 +645,20 @@ class MainWindow(QMainWindow):
                        "commune concernés par l'IA générative, selon la méthode de l'OIT transposée par l'INET. "
                        "Le programme fonctionne hors ligne : aucune donnée ne quitte cet ordinateur.")
 
+    def privacy_k(self) -> int:
+        """The threshold of the open project (the one its reports, exports and charts use), else the default."""
+        return self.document.project.privacy_k if self.document else self.settings.privacy_k
+
     def edit_preferences(self) -> None:
-        before = self.settings.privacy_k
-        if dialogs.exec_dialog(dialogs.PreferencesDialog(self, self.settings)) and self.settings.privacy_k != before:
-            self._document_changed()
+        dialog = dialogs.PreferencesDialog(self, self.settings, k=self.privacy_k(),
+                                           project=self.document.project.commune if self.document else None)
+        if not dialogs.exec_dialog(dialog):
+            return
+        k = dialog.k.value()
+        self.settings.privacy_k = k  # the default for new projects
+        if self.document is not None and self.document.project.privacy_k != k:
+            # The project's own threshold: its report, exports and training plan, from the window or the command line.
+            self.document.execute(SetProjectField("privacy_k", k, f"Seuil de confidentialité : {k} agents"))
 
     # -- drag and drop -----------------------------------------------------------------------------------------
 

@@ -208,7 +208,7 @@ def print_report(window: MainWindow) -> Task | None:
     if window.document is None:
         return None
     settings = window.settings
-    dialog = ReportDialog(window, k=settings.privacy_k, author=settings.report_author, logo=settings.report_logo,
+    dialog = ReportDialog(window, k=window.privacy_k(), author=settings.report_author, logo=settings.report_logo,
                           chapters=settings.report_chapters)
     if not dialogs.exec_dialog(dialog):
         return None
@@ -231,5 +231,5 @@ def export_workbook(window: MainWindow) -> Task | None:
     path = _start(window, "Résultats de la cartographie", ".xlsx", XLSX_FILTER)
     if path is None:
         return None
-    options = ReportOptions(k=window.settings.privacy_k, index=window.document.index)
+    options = ReportOptions(k=window.privacy_k(), index=window.document.index)
     return _run(window, build_workbook, path, options, title="Classeur des résultats", what="Classeur")

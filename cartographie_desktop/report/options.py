@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from cartographie_desktop.core.model import INDEXES, Index, Project
+from cartographie_desktop.core.model import INDEXES, MAX_PRIVACY_K, Index, Project
 
 # Chapter ids in printing order, with the titles the report and the dialog show. The cover and the table of contents
 # are always printed.
@@ -55,8 +55,8 @@ class ReportOptions:
                 f"Chapitre inconnu : {', '.join(unknown)}. Chapitres possibles : {', '.join(ALL_CHAPTERS)}.")
         chapters = tuple(c for c in ALL_CHAPTERS if c in set(self.chapters))  # printing order, no duplicates
         k = project.privacy_k if self.k is None else self.k
-        if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= 100:
-            raise OptionsError("Le seuil de confidentialité doit être un nombre entier entre 1 et 100.")
+        if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= MAX_PRIVACY_K:
+            raise OptionsError(f"Le seuil de confidentialité doit être un nombre entier entre 1 et {MAX_PRIVACY_K}.")
         index = self.index or project.index
         if index not in INDEXES:
             raise OptionsError(f"Indice OIT inconnu « {index} » : choisissez 2023 ou 2025.")

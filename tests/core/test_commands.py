@@ -93,6 +93,17 @@ def test_confirm_match_and_post_assignment(mini_ref):
     assert project.job_of(project.posts[3]) == "PRO-01"
 
 
+@pytest.mark.parametrize("k", [0, -1, 101, 2.5, "3", True])
+def test_the_privacy_threshold_is_checked(k):
+    project = make_project()
+    with pytest.raises(EditError, match="seuil de confidentialité"):
+        commands.SetProjectField("privacy_k", k).apply(project)
+    undo = commands.SetProjectField("privacy_k", 5).apply(project)
+    assert project.privacy_k == 5
+    undo.apply(project)
+    assert project.privacy_k == 3
+
+
 def test_batch_is_atomic(mini_ref):
     project = make_project()
     before = copy.deepcopy(project)

@@ -361,10 +361,26 @@ def test_preferences_change_the_privacy_threshold(opened, answer_dialogs, settin
         return True
 
     answer_dialogs(set_k)
+    before = opened.document.project.privacy_k
     opened.preferences_action.trigger()
-    assert settings.privacy_k == k
+    assert settings.privacy_k == k  # the default for new projects
     assert settings.author == "Claire Martin"
     assert f"moins de {k} agents" in opened.views["synthese"].note.text()
+    # The project's own threshold, the one its report, exports and training plan use from the window or the CLI.
+    assert opened.privacy_k() == k
+    assert open_project(opened.document.path).privacy_k == k
+    if k != before:
+        opened.undo_action.trigger()
+        assert open_project(opened.document.path).privacy_k == before
+        assert f"moins de {before} agents" in opened.views["synthese"].note.text()
+
+
+def test_the_threshold_is_the_projects_not_the_last_preference(opened, settings):
+    """A project keeps the threshold it was given: the window shows and prints what the command line prints."""
+    settings.privacy_k = 7  # a preference changed for new projects only
+    assert opened.privacy_k() == opened.document.project.privacy_k == 3
+    opened.close_project()
+    assert opened.privacy_k() == 7  # no project: the default a new one would get
 
 
 def test_settings_round_trip(tmp_path):

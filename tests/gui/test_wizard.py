@@ -145,6 +145,7 @@ def test_title_block_workbook_end_to_end(qtbot, make_wizard, settings, save_to, 
     assert "« Agent de restauration scolaire »" in summary.to_check.text()
 
     target = tmp_path / "projets" / "Saint-Exemple 2025.carto"
+    settings.privacy_k = 5  # Préférences: the threshold a new project gets
     asked = save_to(target)
     written = finish(qtbot, wizard)
     assert written == target
@@ -155,6 +156,7 @@ def test_title_block_workbook_end_to_end(qtbot, make_wizard, settings, save_to, 
     assert {post.sexe for post in project.posts} == {""}  # the corrected column
     assert personal == {}
     assert project.source_name == "mairie_titre_fusion.xlsx"
+    assert project.privacy_k == 5
     assert settings.last_folder == str(target.parent)
     assert settings.last_staffing_folder == str(DATA)
     assert settings.column_models == []  # not asked for

@@ -36,6 +36,8 @@ class ViewHost(Protocol):
 
     def project_path(self) -> Path | None: ...
 
+    def privacy_k(self) -> int: ...
+
 
 class View(QWidget):
     """A page of the main window. Refreshes lazily: a hidden view only notes that the project changed."""

@@ -106,7 +106,7 @@ class SynthesisView(View):
         if agg is None or self.document is None:
             self._clear_charts()
             return
-        k = self.host.settings.privacy_k
+        k = self.host.privacy_k()
         basis = "retenue par la commune" if self.basis.currentData() == "retenue" else "technique"
         self.note.setText(f"Exposition {basis}, indice {self.document.index}. Les groupes de moins de {k} agents "
                           f"sont affichés « < {k} » pour que personne ne soit reconnaissable (Préférences).")

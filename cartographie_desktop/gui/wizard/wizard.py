@@ -397,6 +397,7 @@ class ImportWizard(QWizard):
         project = prepared.project
         commands.SetProjectField("commune", " ".join(self.summary_page.commune.text().split())).apply(project)
         commands.SetProjectField("year", self.summary_page.year.value()).apply(project)
+        commands.SetProjectField("privacy_k", self.settings.privacy_k).apply(project)  # the default of Préférences
         for key, match in state.choices.items():
             if key in project.matches:
                 commands.SetMatch(key, match).apply(project)
