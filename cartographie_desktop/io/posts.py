@@ -359,17 +359,26 @@ class _Builder:
                     personal[post_id] = values
         return posts, personal
 
-    def _categorie(self, row, line: _Line, facts, notes: list[ImportIssue]) -> str:
-        raw, column = self.value(row, "categorie")
+    def _declared(self, row, line: _Line, name: str, notes: list[ImportIssue], *, parse, what: str):
+        """The catégorie or filière the table itself gives: its column, else the sub-heading above the line.
+
+        Returns (value, origin « colonne » / « intertitre » / "", raw text, column); an unreadable cell is noted.
+        """
+        raw, column = self.value(row, name)
         value = ""
         if raw:
-            value, problem = normalise.parse_categorie(raw)
+            value, problem = parse(raw)
             if problem:
-                notes.append(self.issue("value", f"Catégorie « {raw} » illisible : déduite du grade si possible.",
+                notes.append(self.issue("value", f"{what} « {raw} » illisible : déduite du grade si possible.",
                                         line.number, column, raw))
         origin = "colonne" if value else ""
-        if not value and line.context.categorie:
-            value, origin = line.context.categorie, "intertitre"
+        if not value and getattr(line.context, name):
+            value, origin = getattr(line.context, name), "intertitre"
+        return value, origin, raw, column
+
+    def _categorie(self, row, line: _Line, facts, notes: list[ImportIssue]) -> str:
+        value, origin, raw, column = self._declared(row, line, "categorie", notes, parse=normalise.parse_categorie,
+                                                    what="Catégorie")
         if facts is not None and facts.categorie:
             if not value:
                 return facts.categorie
@@ -380,16 +389,8 @@ class _Builder:
         return value
 
     def _filiere(self, row, line: _Line, facts, notes: list[ImportIssue]) -> str:
-        raw, column = self.value(row, "filiere")
-        value = ""
-        if raw:
-            value, problem = normalise.parse_filiere(raw)
-            if problem:
-                notes.append(self.issue("value", f"Filière « {raw} » illisible : déduite du grade si possible.",
-                                        line.number, column, raw))
-        origin = "colonne" if value else ""
-        if not value and line.context.filiere:
-            value, origin = line.context.filiere, "intertitre"
+        value, origin, raw, column = self._declared(row, line, "filiere", notes, parse=normalise.parse_filiere,
+                                                    what="Filière")
         if facts is not None and facts.filiere in FILIERES:
             if not value:
                 return facts.filiere
