@@ -102,6 +102,16 @@ def confirm(parent: QWidget | None, title: str, text: str) -> bool:
 # --- the decision dialogs -----------------------------------------------------------------------------------------
 
 
+def button_box(dialog: QDialog, ok_text: str, on_ok) -> QDialogButtonBox:
+    """« <ok_text> » and « Annuler », with their keyboard letters."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("A&nnuler")
+    buttons.accepted.connect(on_ok)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
 class CommandDialog(QDialog):
     """A form that turns into a core command on « OK », or explains in red why it cannot."""
 
@@ -117,11 +127,7 @@ class CommandDialog(QDialog):
         self.error.setStyleSheet("color: #B00020;")
         self.error.setAccessibleName("Message d'erreur")
         self.error.hide()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Valider")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("A&nnuler")
-        self.buttons.accepted.connect(self.try_accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = button_box(self, "&Valider", self.try_accept)
         self.author = QLineEdit(settings.author)
         self.author.setPlaceholderText("Votre fonction, par ex. « DGS » (figurera dans le rapport)")
         self.layout_ = QVBoxLayout(self)
@@ -357,11 +363,7 @@ class JobChooserDialog(QDialog):
         self.error = QLabel()
         self.error.setStyleSheet("color: #B00020;")
         self.error.hide()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Valider")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("A&nnuler")
-        buttons.accepted.connect(self.try_accept)
-        buttons.rejected.connect(self.reject)
+        buttons = button_box(self, "&Valider", self.try_accept)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.search)
@@ -429,11 +431,7 @@ class PreferencesDialog(QDialog):
         note.setWordWrap(True)
         note.setTextFormat(Qt.TextFormat.PlainText)
         form.addRow(note)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Enregistrer")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("A&nnuler")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = button_box(self, "&Enregistrer", self.save)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)

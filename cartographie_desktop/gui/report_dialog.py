@@ -107,11 +107,7 @@ class ReportDialog(QDialog):
         note.setTextFormat(Qt.TextFormat.PlainText)
         form.addRow(note)
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Créer le rapport…")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("A&nnuler")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = dialogs.button_box(self, "&Créer le rapport…", self.accept)
         layout = QVBoxLayout(self)
         layout.addWidget(group)
         layout.addLayout(form)

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -31,7 +30,7 @@ from cartographie_desktop.core import workshops as ws
 from cartographie_desktop.core.commands import Command
 from cartographie_desktop.core.palette import ACCENT
 from cartographie_desktop.core.text import NNBSP, format_date, plural
-from cartographie_desktop.gui.dialogs import CommandDialog
+from cartographie_desktop.gui.dialogs import CommandDialog, button_box
 from cartographie_desktop.gui.document import ProjectDocument
 from cartographie_desktop.gui.models import Column, _TableModel, band_words, brush
 from cartographie_desktop.gui.settings import Settings
@@ -39,16 +38,6 @@ from cartographie_desktop.gui.widgets import DataTable
 from cartographie_desktop.io.workshop_kit import KitChange, KitImport
 
 Index = QModelIndex | QPersistentModelIndex
-
-
-def button_box(dialog: QDialog, ok_text: str, on_ok) -> QDialogButtonBox:
-    """« <ok_text> » and « Annuler », with their keyboard letters."""
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
-    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("A&nnuler")
-    buttons.accepted.connect(on_ok)
-    buttons.rejected.connect(dialog.reject)
-    return buttons
 
 
 def job_choices(document: ProjectDocument) -> list[tuple[str, str]]:
