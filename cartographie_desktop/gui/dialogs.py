@@ -412,7 +412,7 @@ class PreferencesDialog(QDialog):
         self.setWindowTitle("Préférences")
         self.settings = settings
         self.author = QLineEdit(settings.author)
-        self.author.setPlaceholderText("Fonction écrite sur les décisions, par ex. « Secrétaire générale »")
+        self.author.setPlaceholderText("Votre fonction, par ex. « Secrétaire générale »")
         self.k = QSpinBox()
         self.k.setRange(1, MAX_PRIVACY_K)
         self.k.setValue(settings.privacy_k if k is None else k)
@@ -423,7 +423,8 @@ class PreferencesDialog(QDialog):
             label = QLabel(text)
             label.setBuddy(widget)
             form.addRow(label, widget)
-        note = QLabel("Dans les graphiques, un groupe de moins d'agents que ce seuil est affiché « < seuil », "
+        note = QLabel("Dans les graphiques, un groupe de moins d'agents que ce seuil est affiché "
+                      "«\u00a0<\u00a0seuil\u00a0», "
                       "pour que personne ne puisse être reconnu. Les totaux restent exacts. "
                       + (f"Ce seuil est enregistré dans le projet « {project} » (rapport, classeur, plan de "
                          "formation) et sert aussi aux nouveaux projets." if project is not None
@@ -435,7 +436,7 @@ class PreferencesDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
-        self.setMinimumWidth(480)
+        self.setMinimumWidth(560)
 
     def save(self) -> None:
         self.settings.author = self.author.text()  # the threshold is saved by the window (project and default)
