@@ -21,10 +21,6 @@ STALE_TEMPORARY_S = 10 * 60  # a program writing a file touches its temporary fi
 _LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789_"
 
 
-def _folder(path: Path) -> Path:
-    return path.parent if str(path.parent) else Path(".")
-
-
 def temporary_pattern(path: Path) -> re.Pattern[str]:
     """The names `new_temporary` gives beside `path`, and SQLite's journal of such a file."""
     return re.compile(rf"\.{re.escape(path.stem)}-[a-z0-9_]{{8}}\.tmp(?:-journal)?")
@@ -40,7 +36,7 @@ def clean_stale_temporaries(path: Path, *, older_than: float = STALE_TEMPORARY_S
     pattern = temporary_pattern(path)
     limit = time.time() - older_than
     removed = []
-    for candidate in _folder(path).glob(f".{glob.escape(path.stem)}-*.tmp*"):
+    for candidate in path.parent.glob(f".{glob.escape(path.stem)}-*.tmp*"):
         try:
             if pattern.fullmatch(candidate.name) and candidate.stat().st_mtime <= limit:
                 candidate.unlink()
@@ -53,10 +49,9 @@ def clean_stale_temporaries(path: Path, *, older_than: float = STALE_TEMPORARY_S
 def new_temporary(path: Path) -> Path:
     """An empty file beside `path`, to be renamed over it once complete; stale ones of earlier runs are removed."""
     path = Path(path)
-    folder = _folder(path)
     clean_stale_temporaries(path)
     for _ in range(100):
-        candidate = folder / f".{path.stem}-{''.join(secrets.choice(_LETTERS) for _ in range(8))}.tmp"
+        candidate = path.parent / f".{path.stem}-{''.join(secrets.choice(_LETTERS) for _ in range(8))}.tmp"
         try:
             os.close(os.open(candidate, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_BINARY", 0), 0o666))
         except FileExistsError:

@@ -486,7 +486,7 @@ class ProjectStore:
     def create(cls, path: Path, project: Project, personal: dict[int, dict[str, str]] | None = None) -> ProjectStore:
         """Write a whole new project file atomically (temporary file in the same folder, then rename)."""
         path = Path(path)
-        folder = path.parent if str(path.parent) else Path(".")
+        folder = path.parent
         try:
             folder.mkdir(parents=True, exist_ok=True)
             tmp = new_temporary(path)

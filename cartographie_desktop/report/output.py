@@ -15,7 +15,7 @@ from cartographie_desktop.report.options import ReportError
 def atomic_path(path: Path) -> Iterator[Path]:
     """`io.files.written_atomically` with French errors: a temporary file beside `path`, renamed over it on success."""
     path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
+    folder = path.parent
     if path.is_dir():
         raise ReportError(f"« {path.name} » est un dossier : choisissez un nom de fichier.")
     try:
